@@ -19,7 +19,7 @@ internal static class MarkdownReportWriter
                     break;
                 case ParagraphBlock p:
                     // A trailing backslash is CommonMark's hard line break, keeping the author's lines.
-                    md.Append(string.Join("\\\n", SplitLines(p.Text).Select(Escape))).Append("\n\n");
+                    md.Append(string.Join("\\\n", SplitLines(p.Text).Select(EscapeBlock))).Append("\n\n");
                     break;
                 case SummaryBlock s:
                     foreach (var (key, value) in s.Items)
@@ -36,7 +36,7 @@ internal static class MarkdownReportWriter
                     break;
                 case NoteBlock n:
                     md.Append("> **").Append(n.Kind == NoteKind.Warning ? "Warning" : "Note").Append(":** ")
-                      .Append(string.Join("\\\n> ", SplitLines(n.Text).Select(Escape))).Append("\n\n");
+                      .Append(string.Join("\\\n> ", SplitLines(n.Text).Select(EscapeBlock))).Append("\n\n");
                     break;
                 default:
                     throw new NotSupportedException($"unknown report block {block.GetType().Name}");
@@ -82,21 +82,29 @@ internal static class MarkdownReportWriter
     private static string[] SplitLines(string text) => text.ReplaceLineEndings("\n").Split('\n');
 
     /// <summary>
-    /// Backslash-escapes what CommonMark could read as markup (any ASCII punctuation may be escaped),
-    /// so that text is shown literally: inline markup characters everywhere (including <c>|</c>, which
-    /// would split a table cell, and <c>&lt;</c>, which would start raw HTML), and at the start of a
-    /// line the characters that would begin a heading, list, rule or block quote.
+    /// Backslash-escapes the characters that CommonMark could read as inline markup (any ASCII
+    /// punctuation may be escaped), so that text is shown literally: among them <c>|</c>, which would
+    /// split a table cell, <c>&lt;</c>, which would start raw HTML, and <c>#</c>, which could open or
+    /// close a heading.
     /// </summary>
-    private static string Escape(string text)
+    private static string Escape(string text) => Escape(text, lineStartMarkers: false);
+
+    /// <summary>
+    /// As <see cref="Escape(string)"/>, and also escapes what would start a list, a rule or a setext
+    /// heading at the start of a line: for text that begins a block (paragraph lines, note lines).
+    /// </summary>
+    private static string EscapeBlock(string text) => Escape(text, lineStartMarkers: true);
+
+    private static string Escape(string text, bool lineStartMarkers)
     {
         var sb = new StringBuilder(text.Length + 8);
         bool lineStart = true;
         for (int i = 0; i < text.Length; i++)
         {
             char c = text[i];
-            bool escape = c is '\\' or '`' or '*' or '_' or '{' or '}' or '[' or ']' or '<' or '>' or '|' or '~' or '&'
-                          || (lineStart && c is '#' or '-' or '+' or '=')
-                          || (c is '.' or ')' && IsOrderedListMarker(text, i));
+            bool escape = c is '\\' or '`' or '*' or '_' or '{' or '}' or '[' or ']' or '<' or '>' or '|' or '~' or '&' or '#'
+                          || (lineStartMarkers && lineStart && c is '-' or '+' or '=')
+                          || (lineStartMarkers && c is '.' or ')' && IsOrderedListMarker(text, i));
             if (escape)
                 sb.Append('\\');
             sb.Append(c);
