@@ -117,8 +117,9 @@ public static class Plots
             scatter.LineWidth = s.Style == SeriesStyle.Markers ? 0 : 2;
             scatter.MarkerSize = s.Style == SeriesStyle.Line ? 0 : 6;
         }
+        // Beside the data rather than over it: several curves fill the whole frame.
         if (series.Any(s => s.Label.Length > 0))
-            plot.ShowLegend(Alignment.UpperRight);
+            plot.ShowLegend(Edge.Right);
         return Render(plot, options);
     }
 
@@ -196,14 +197,27 @@ public static class Plots
         plot.Add.Bars(bars);
         SetCategoryTicks(plot.Axes.Bottom, categories.Count, i => i, categories);
         if (categories.Count > 8 || categories.Any(c => c.Length > 12))
-        {
-            plot.Axes.Bottom.TickLabelStyle.Rotation = 45;
-            plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleLeft;
-        }
+            RotateTickLabels(plot, categories);
         bool allNonNegative = bars.All(b => b.Value >= 0);
         plot.Axes.Margins(left: 0.05, right: 0.05, bottom: allNonNegative ? 0 : 0.1, top: 0.1);
         plot.HideGrid();
         return Render(plot, options);
+    }
+
+    /// <summary>
+    /// Slants long category names so that they do not overlap: rotated 45° counter-clockwise and
+    /// anchored at their right end, so they hang down and to the left of their tick; the bottom axis
+    /// is made tall enough to hold the longest one.
+    /// </summary>
+    private static void RotateTickLabels(Plot plot, IReadOnlyList<string> labels)
+    {
+        LabelStyle style = plot.Axes.Bottom.TickLabelStyle;
+        style.Rotation = -45;
+        style.Alignment = Alignment.MiddleRight;
+        using Paint paint = Paint.NewDisposablePaint();
+        float widest = labels.Count == 0 ? 0 : labels.Max(l => style.Measure(l, paint).Width);
+        float axisLabel = plot.Axes.Bottom.Label.Text.Length > 0 ? plot.Axes.Bottom.Label.FontSize * 2 : 0;
+        plot.Axes.Bottom.MinimumSize = widest * MathF.Sqrt(0.5f) + style.FontSize + axisLabel + 10;
     }
 
     private static Plot NewPlot(PlotOptions options)
