@@ -23,7 +23,19 @@ public static class Plots
     private static readonly Lazy<string?> SansFont = new(FindSansFont);
 
     /// <summary>True if the renderer found at least one font, so that PNG plots carry their text.</summary>
-    public static bool TextRenderingAvailable => SKFontManager.Default.FontFamilyCount > 0;
+    public static bool TextRenderingAvailable => TextAvailable.Value;
+
+    private static readonly Lazy<bool> TextAvailable = new(() =>
+    {
+        // Without fonts, Skia's font manager still lists one empty family, so look for glyphs.
+        foreach (string family in SKFontManager.Default.GetFontFamilies())
+        {
+            using SKTypeface? typeface = SKFontManager.Default.MatchFamily(family);
+            if (typeface is not null && typeface.GlyphCount > 0)
+                return true;
+        }
+        return false;
+    });
 
     /// <summary>The probability density of the standard normal distribution N(0, 1).</summary>
     /// <param name="x">Where to evaluate it.</param>
