@@ -31,8 +31,8 @@ public sealed record ToolVersions(string NeuroLens, string Dotnet, string? Torch
 
     private static string? LibTorchVersion()
     {
-        // Reading it may load the native library; a machine where that fails can still write its
-        // other results, so the version is simply unknown there.
+        // Guarded because touching the torch class runs TorchSharp's static initialisation: where
+        // that fails, a command can still write its other results, with this version unknown.
         try
         {
             return torch.__version__;

@@ -65,6 +65,9 @@ public class OutputFolderTests
         finally
         {
             Directory.Delete(expected);
+            string parent = Path.GetDirectoryName(expected)!;
+            if (!Directory.EnumerateFileSystemEntries(parent).Any())
+                Directory.Delete(parent);
         }
     }
 

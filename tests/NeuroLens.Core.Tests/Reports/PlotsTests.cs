@@ -114,5 +114,6 @@ public class PlotsTests
         Assert.Throws<ArgumentException>(() => Plots.Lines([new PlotSeries("a", [1, 2], [1])], Small));
         Assert.Throws<ArgumentException>(() => Plots.Bars(["a"], [1, 2], Small));
         Assert.Throws<ArgumentException>(() => Plots.Heatmap(new double[2, 2], Small, rowLabels: ["only one"]));
+        Assert.Throws<ArgumentException>(() => new Figure([1, 2, 3, 4, 5, 6, 7, 8], null, 10, 10)); // not a PNG
     }
 }
