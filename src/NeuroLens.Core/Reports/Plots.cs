@@ -64,6 +64,8 @@ public static class Plots
             throw new ArgumentException("a histogram needs at least one finite value", nameof(values));
 
         double lo = finite.Min(), hi = finite.Max();
+        if (!double.IsFinite(hi - lo))
+            throw new ArgumentException($"the values span [{lo}, {hi}], too wide for equal-width bins", nameof(values));
         if (lo == hi)
         {
             lo -= 0.5;
@@ -124,6 +126,8 @@ public static class Plots
             var keep = Enumerable.Range(0, s.X.Count).Where(i => double.IsFinite(s.X[i]) && double.IsFinite(s.Y[i])).ToArray();
             double[] xs = keep.Select(i => s.X[i]).ToArray();
             double[] ys = keep.Select(i => s.Y[i]).ToArray();
+            if (xs.Length == 0)
+                continue; // nothing to draw; an empty scatter would only add a legend entry
             var scatter = plot.Add.Scatter(xs, ys);
             scatter.LegendText = s.Label;
             scatter.LineWidth = s.Style == SeriesStyle.Markers ? 0 : 2;

@@ -53,6 +53,7 @@ public class PlotsTests
             [new PlotSeries("a", x, [0, 1, 4, 9]), new PlotSeries("b", x, [1, double.NaN, 2, 2], SeriesStyle.Markers)],
             Small with { Width = 500, Height = 350 });
         AssertPng(lines.Png.Span, 500, 350);
+        AssertPng(Plots.Lines([new PlotSeries("all missing", [double.NaN], [1])], Small).Png.Span, 420, 300);
         AssertSvg(lines.Svg, 500, 350);
 
         Figure bars = Plots.Bars(["pruned", "dense", "sparse expansion"], [0.3, 0.5, 0.2], Small, errors: [0.01, 0.02, 0.03]);
@@ -111,6 +112,7 @@ public class PlotsTests
     public void RejectsEmptyOrMismatchedData()
     {
         Assert.Throws<ArgumentException>(() => Plots.Histogram([double.NaN], Small));
+        Assert.Throws<ArgumentException>(() => Plots.Histogram([-double.MaxValue, double.MaxValue], Small));
         Assert.Throws<ArgumentException>(() => Plots.Lines([new PlotSeries("a", [1, 2], [1])], Small));
         Assert.Throws<ArgumentException>(() => Plots.Bars(["a"], [1, 2], Small));
         Assert.Throws<ArgumentException>(() => Plots.Heatmap(new double[2, 2], Small, rowLabels: ["only one"]));
