@@ -1,8 +1,8 @@
-using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using System.Text.Json.Serialization;
+using NeuroLens.Core.Reports;
 using TorchSharp;
 
 namespace NeuroLens.Core.Runtime;
@@ -31,6 +31,7 @@ public sealed record EnvironmentInfo(
     /// <summary>Reads the current environment (initialises torch if it is not yet loaded).</summary>
     public static EnvironmentInfo Current()
     {
+        var versions = ToolVersions.Detected;
         var sets = new List<string>();
         if (Sse42.IsSupported) sets.Add("SSE4.2");
         if (Avx2.IsSupported) sets.Add("AVX2");
@@ -39,11 +40,11 @@ public sealed record EnvironmentInfo(
         if (System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported) sets.Add("AdvSIMD");
         if (Vector512.IsHardwareAccelerated) sets.Add("Vector512");
         return new EnvironmentInfo(
-            NeuroLens: Version(typeof(EnvironmentInfo).Assembly),
-            DotNet: RuntimeInformation.FrameworkDescription,
+            NeuroLens: versions.NeuroLens,
+            DotNet: versions.Dotnet,
             Os: $"{RuntimeInformation.OSDescription} ({RuntimeInformation.OSArchitecture})",
-            TorchSharp: Version(typeof(torch).Assembly),
-            LibTorch: LibTorchVersion(),
+            TorchSharp: versions.TorchSharp ?? "unavailable",
+            LibTorch: versions.LibTorch ?? "unavailable",
             Cores: Environment.ProcessorCount,
             Threads: torch.get_num_threads(),
             InteropThreads: torch.get_num_interop_threads(),
@@ -51,27 +52,5 @@ public sealed record EnvironmentInfo(
             CudaAvailable: torch.cuda.is_available(),
             SimdWidthBits: System.Numerics.Vector<byte>.Count * 8,
             SimdInstructionSets: sets);
-    }
-
-    /// <summary>The informational version of an assembly, without the source-revision suffix.</summary>
-    public static string Version(Assembly assembly)
-    {
-        string? v = assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
-                    ?? assembly.GetName().Version?.ToString();
-        return v is null ? "unknown" : v.Split('+')[0];
-    }
-
-    private static string LibTorchVersion()
-    {
-        // TorchSharp does not expose the libtorch release; its native package (libtorch-cpu-<rid> or
-        // libtorch-cuda-*) is named with it in the application's dependency manifest.
-        var deps = AppContext.GetData("APP_CONTEXT_DEPS_FILES") as string ?? "";
-        foreach (var file in deps.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
-        {
-            if (!File.Exists(file)) continue;
-            var match = System.Text.RegularExpressions.Regex.Match(File.ReadAllText(file), "\"libtorch-(?:cpu|cuda)[a-z0-9.-]*/([0-9][^\"]*)\"");
-            if (match.Success) return match.Groups[1].Value;
-        }
-        return "unknown";
     }
 }

@@ -1,0 +1,79 @@
+using System.CommandLine;
+using NeuroLens.Cli.Commands;
+using NeuroLens.Core;
+using NeuroLens.Core.Runtime;
+
+namespace NeuroLens.Cli;
+
+/// <summary>
+/// The <c>neurolens</c> program: builds the command tree, parses, runs one handler, and maps failures
+/// to the exit codes and one-line errors of the conventions (0 success, 1 failure, 2 usage).
+/// </summary>
+internal static class App
+{
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        var root = BuildRoot(args, stdout, stderr);
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            string message = System.Text.RegularExpressions.Regex.Replace(parse.Errors[0].Message, @"\s*\n\s*", " ");
+            stderr.WriteLine($"neurolens: {message} (see 'neurolens {CommandName(parse)} --help')");
+            return ExitCodes.Usage;
+        }
+        bool verbose = parse.GetValue(CommonOptions.Verbose);
+        try
+        {
+            return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception e)
+        {
+            return Fail(e, verbose, stderr);
+        }
+    }
+
+    internal static RootCommand BuildRoot(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        var root = new RootCommand(
+            "NeuroLens: Wasserstein neurons and sparse experts, concept emergence in sparse autoencoders, " +
+            "cascade detectors for microscopy, and transferable EM segmentation.");
+        foreach (var option in CommonOptions.All) root.Options.Add(option);
+
+        Func<ParseResult, CommandContext> context = parse =>
+        {
+            var ctx = new CommandContext(parse, args, stdout, stderr,
+                stderrIsTerminal: ReferenceEquals(stderr, Console.Error) && !Console.IsErrorRedirected);
+            ComputeSettings.Configure(ctx.Threads, ctx.Device);
+            return ctx;
+        };
+        root.Subcommands.Add(InfoCommand.Create(context));
+//T        root.Subcommands.Add(TensorsCommand.Create(context));
+        root.Subcommands.Add(ReproduceCommand.Create(context));
+        return root;
+    }
+
+    private static int Fail(Exception e, bool verbose, TextWriter stderr)
+    {
+        // TorchSharp wraps native failures of its static initialiser; the inner exception says what happened.
+        if (e is TypeInitializationException { InnerException: { } inner }) e = inner;
+        string line = e switch
+        {
+            NeuroLensException => e.Message,
+            OperationCanceledException => "cancelled",
+            _ => $"internal error: {e.GetType().Name}: {FirstLine(e.Message)}" + (verbose ? "" : " (--verbose shows the stack trace)"),
+        };
+        stderr.WriteLine($"neurolens: {line}");
+        if (verbose) stderr.WriteLine(e);
+        return e is UsageException ? ExitCodes.Usage : ExitCodes.Failure;
+    }
+
+    private static string FirstLine(string message) => message.Split('\n', 2)[0].TrimEnd();
+
+    private static string CommandName(ParseResult parse)
+    {
+        var names = new List<string>();
+        for (var r = parse.CommandResult; r is not null && r.Command is not RootCommand; r = r.Parent as System.CommandLine.Parsing.CommandResult)
+            names.Insert(0, r.Command.Name);
+        return string.Join(' ', names);
+    }
+}

@@ -1,0 +1,1 @@
+return NeuroLens.Cli.App.Run(args, Console.Out, Console.Error);
