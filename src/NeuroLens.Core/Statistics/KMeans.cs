@@ -55,7 +55,7 @@ public sealed class KMeans : IDisposable
     public int Clusters => (int)Centroids.shape[0];
 
     /// <summary>Clusters the rows of <paramref name="data"/>.</summary>
-    /// <param name="data">n × d tensor of real numbers (any floating type, any device), no NaN.</param>
+    /// <param name="data">n × d tensor of finite real numbers (any real type, any device).</param>
     /// <param name="options">Settings; null means the defaults.</param>
     /// <returns>The fitted clustering (dispose it when done).</returns>
     public static KMeans Fit(Tensor data, KMeansOptions? options = null)
@@ -63,7 +63,10 @@ public sealed class KMeans : IDisposable
         options ??= new KMeansOptions();
         Validate(data, options);
         long n = data.shape[0];
-        double toleranceScaled = options.Tolerance * MeanFeatureVariance(data, options.BlockRows);
+        double variance = MeanFeatureVariance(data, options.BlockRows);
+        if (!double.IsFinite(variance))
+            throw new NeuroLensException("KMeans.Fit: data contain NaN or infinite values.");
+        double toleranceScaled = options.Tolerance * variance;
         var random = new Random(options.Seed);
 
         Tensor? bestCentroids = null;
@@ -169,18 +172,25 @@ public sealed class KMeans : IDisposable
         counts.copy_(torch.tensor(count, device: counts.device));
     }
 
-    // sklearn's scale for the tolerance: the mean over features of the population variance (two blocked passes).
+    // sklearn's scale for the tolerance: the mean over features of the population variance (two blocked
+    // passes, each block freed at once so that memory stays O(BlockRows · d)).
     private static double MeanFeatureVariance(Tensor data, int blockRows)
     {
         using var scope = NewDisposeScope();
         long n = data.shape[0];
         var sum = torch.zeros(data.shape[1], dtype: ScalarType.Float64, device: data.device);
         for (long start = 0; start < n; start += blockRows)
+        {
+            using var blockScope = NewDisposeScope();
             sum.add_(data.narrow(0, start, Math.Min(blockRows, n - start)).to(ScalarType.Float64).sum(dim: 0));
+        }
         var mean = sum / n;
         var squares = torch.zeros(data.shape[1], dtype: ScalarType.Float64, device: data.device);
         for (long start = 0; start < n; start += blockRows)
+        {
+            using var blockScope = NewDisposeScope();
             squares.add_((data.narrow(0, start, Math.Min(blockRows, n - start)).to(ScalarType.Float64) - mean).square().sum(dim: 0));
+        }
         return (squares / n).mean().item<double>();
     }
 
@@ -202,8 +212,5 @@ public sealed class KMeans : IDisposable
             throw new NeuroLensException("KMeans.Fit: data must have at least one feature.");
         if (data.is_complex() || data.dtype == ScalarType.Bool)
             throw new NeuroLensException($"KMeans.Fit: data must hold real numbers, got {data.dtype}.");
-        using var hasNan = data.isnan().any();
-        if (hasNan.item<bool>())
-            throw new NeuroLensException("KMeans.Fit: data contain NaN.");
     }
 }

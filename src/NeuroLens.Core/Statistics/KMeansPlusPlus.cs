@@ -19,6 +19,8 @@ internal static class KMeansPlusPlus
         var device = data.device;
         using var centers = torch.empty(clusters, data.shape[1], dtype: ScalarType.Float64, device: device);
         using var closest = torch.empty(n, dtype: ScalarType.Float64, device: device);
+        // D² after adding each candidate, trials × n: one pass over the data per centre (as sklearn).
+        using var candidateClosest = torch.empty(trials, n, dtype: ScalarType.Float64, device: device);
 
         double potential;
         using (NewDisposeScope())
@@ -46,17 +48,16 @@ internal static class KMeansPlusPlus
                     using var blockScope = NewDisposeScope();
                     long length = Math.Min(blockRows, n - start);
                     var block = data.narrow(0, start, length).to(ScalarType.Float64);
-                    var d2 = NearestCentroid.SquaredDistances(block, candidates, norms);
-                    potentials.add_(torch.minimum(d2, closest.narrow(0, start, length).unsqueeze(1)).sum(dim: 0));
+                    var d2 = NearestCentroid.SquaredDistances(block, candidates, norms); // length × trials
+                    var updated = torch.minimum(d2, closest.narrow(0, start, length).unsqueeze(1));
+                    potentials.add_(updated.sum(dim: 0));
+                    candidateClosest.narrow(1, start, length).copy_(updated.t());
                 }
             }
-            long best = potentials.argmin().item<long>();
+            long best = potentials.argmin().item<long>(); // the first of equal potentials, as numpy
             potential = potentials[best].item<double>();
-            var chosen = candidates.narrow(0, best, 1);
-            centers[c].copy_(chosen[0]);
-            var toChosen = torch.empty(n, dtype: ScalarType.Float64, device: device);
-            Distances(data, chosen, blockRows, toChosen);
-            closest.copy_(torch.minimum(closest, toChosen));
+            centers[c].copy_(candidates[best]);
+            closest.copy_(candidateClosest[best]);
         }
         return centers.clone();
     }

@@ -5,8 +5,8 @@ namespace NeuroLens.Core.Statistics;
 
 /// <summary>
 /// Blocked nearest-centroid assignment in float64: squared Euclidean distances by the expansion
-/// ‖x‖² − 2 x·c + ‖c‖² (one matrix product per block, clamped at 0), the nearest centroid by
-/// <c>argmin</c> (lowest index on ties).
+/// ‖x‖² − 2 x·c + ‖c‖² (one fused matrix product per block, clamped at 0), the nearest centroid by
+/// <c>argmin</c> of ‖c‖² − 2 x·c (lowest index on ties); ‖x‖² is added to the minimum only.
 /// </summary>
 internal static class NearestCentroid
 {
@@ -14,8 +14,12 @@ internal static class NearestCentroid
     public static Tensor SquaredDistances(Tensor block, Tensor centroids, Tensor centroidNorms)
     {
         var rowNorms = block.square().sum(1, keepdim: true);
-        return (rowNorms - 2.0 * block.matmul(centroids.t()) + centroidNorms).clamp_min_(0.0);
+        return PartialDistances(block, centroids, centroidNorms).add_(rowNorms).clamp_min_(0.0);
     }
+
+    // ‖c‖² − 2 x·c for every row x of the block and centroid c, as one addmm: block × K.
+    private static Tensor PartialDistances(Tensor block, Tensor centroids, Tensor centroidNorms) =>
+        centroidNorms.unsqueeze(0).addmm(block, centroids.t(), beta: 1, alpha: -2);
 
     /// <summary>
     /// Assigns every row of <paramref name="data"/> to its nearest centroid, writing the labels (int64)
@@ -33,7 +37,8 @@ internal static class NearestCentroid
             using var scope = NewDisposeScope();
             long length = Math.Min(blockRows, n - start);
             var block = data.narrow(0, start, length).to(ScalarType.Float64);
-            var (nearest, index) = SquaredDistances(block, centroids, centroidNorms).min(1);
+            var (partial, index) = PartialDistances(block, centroids, centroidNorms).min(1);
+            var nearest = partial.add_(block.square().sum(1)).clamp_min_(0.0);
             labels.narrow(0, start, length).copy_(index);
             distances.narrow(0, start, length).copy_(nearest);
             if (sums is not null && counts is not null)
