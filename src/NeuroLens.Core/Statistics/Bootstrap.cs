@@ -52,7 +52,8 @@ public static class Bootstrap
 
     /// <summary>Percentile interval of a statistic of one sample, resampling its n values with replacement.</summary>
     /// <param name="sample">The sample (n ≥ 1).</param>
-    /// <param name="statistic">T(sample), for example the mean.</param>
+    /// <param name="statistic">T(sample), for example the mean. The resample array it receives is reused
+    /// for the next resample: copy it to keep it.</param>
     /// <param name="confidenceLevel">Nominal coverage in (0, 1); default 0.95.</param>
     /// <param name="resamples">B ≥ 1; default 9999.</param>
     /// <param name="seed">Seed of the <see cref="System.Random"/> that draws indices (<c>Next(n)</c>, n per resample).</param>

@@ -69,32 +69,34 @@ public sealed class KMeans : IDisposable
         double toleranceScaled = options.Tolerance * variance;
         var random = new Random(options.Seed);
 
-        Tensor? bestCentroids = null;
+        Tensor? bestCentroids = null, bestLabels = null;
         double bestInertia = double.PositiveInfinity;
         int bestIterations = 0;
         for (int run = 0; run < options.Restarts; run++)
         {
             using var initial = KMeansPlusPlus.Initialize(data, options.Clusters, random, options.BlockRows);
             var (centroids, iterations) = Lloyd(data, initial, options, toleranceScaled);
-            using var labels = torch.empty(n, dtype: ScalarType.Int64, device: data.device);
-            using var distances = torch.empty(n, dtype: ScalarType.Float64, device: data.device);
-            NearestCentroid.Assign(data, centroids, options.BlockRows, labels, distances);
-            double inertia = distances.sum().item<double>();
-            if (inertia < bestInertia || bestCentroids is null)
+            // Final assignment to the final centroids, so that labels, inertia and Predict agree.
+            var labels = torch.empty(n, dtype: ScalarType.Int64, device: data.device);
+            double inertia;
+            using (var distances = torch.empty(n, dtype: ScalarType.Float64, device: data.device))
+            {
+                NearestCentroid.Assign(data, centroids, options.BlockRows, labels, distances);
+                inertia = distances.sum().item<double>();
+            }
+            if (bestCentroids is null || inertia < bestInertia)
             {
                 bestCentroids?.Dispose();
-                (bestCentroids, bestInertia, bestIterations) = (centroids, inertia, iterations);
+                bestLabels?.Dispose();
+                (bestCentroids, bestLabels, bestInertia, bestIterations) = (centroids, labels, inertia, iterations);
             }
             else
             {
                 centroids.Dispose();
+                labels.Dispose();
             }
         }
-
-        var finalLabels = torch.empty(n, dtype: ScalarType.Int64, device: data.device);
-        using (var finalDistances = torch.empty(n, dtype: ScalarType.Float64, device: data.device))
-            NearestCentroid.Assign(data, bestCentroids!, options.BlockRows, finalLabels, finalDistances);
-        return new KMeans(bestCentroids!, finalLabels, bestInertia, bestIterations, options.BlockRows);
+        return new KMeans(bestCentroids!, bestLabels!, bestInertia, bestIterations, options.BlockRows);
     }
 
     /// <summary>The nearest centroid of each row (lowest index on ties).</summary>
@@ -167,7 +169,7 @@ public sealed class KMeans : IDisposable
             sums[target].copy_(row);
             count[donor] -= 1;
             count[target] = 1;
-            labels[sample] = torch.tensor(target, dtype: ScalarType.Int64);
+            labels.narrow(0, sample, 1).fill_(target);
         }
         counts.copy_(torch.tensor(count, device: counts.device));
     }
