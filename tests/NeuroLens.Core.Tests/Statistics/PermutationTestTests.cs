@@ -45,13 +45,19 @@ public class PermutationTestTests
         Assert.Equal(1.0 / 1000, PermutationTest.TwoSample(y, x, MeanDifference, 999, 3, Alternative.TwoSided).PValue);
     }
 
-    [Fact]
-    public void IdenticalArrangementsCountDespiteRounding()
+    [Theory]
+    [InlineData(1e-15, 1.0)]       // a rounding-level shortfall (within 100 ε relative) still counts
+    [InlineData(1e-12, 1.0 / 21)]  // a real shortfall does not
+    public void NearTiesWithinRoundingCountAsExtreme(double shortfall, double expected)
     {
-        // Every permutation of identical values reproduces the observed statistic (up to summation order).
-        double[] x = [0.1, 0.1, 0.1], y = [0.1, 0.1, 0.1, 0.1];
-        var result = PermutationTest.TwoSample(x, y, (a, b) => a.Sum() / 3 - b.Sum() / 4, permutations: 50);
-        Assert.Equal(1.0, result.PValue);
+        // The first call is the observed statistic 1; every permuted one falls short by the given amount,
+        // as an equivalent rearrangement does when its sum is taken in another order.
+        int calls = 0;
+        var result = PermutationTest.Run(0, _ => calls++ == 0 ? 1.0 : 1.0 - shortfall, (d, _) => d, permutations: 20);
+        Assert.Equal(expected, result.PValue);
+        calls = 0;
+        var twoSided = PermutationTest.Run(0, _ => calls++ == 0 ? -1.0 : -1.0 + shortfall, (d, _) => d, 20, 0, Alternative.TwoSided);
+        Assert.Equal(expected, twoSided.PValue);
     }
 
     [Fact]
