@@ -51,20 +51,19 @@ public sealed class AnyVolume
         new(VoxelTypes.Of<T>(), volume, volume.Data, volume.Depth, volume.Height, volume.Width, volume.Channels, volume.Dimensions, () => volume.VoxelSize);
 
     /// <summary>Wraps an array made by <see cref="VoxelTypes.NewArray"/> as a volume of its element type.</summary>
-    internal static AnyVolume Wrap(Array data, int depth, int height, int width, int channels, int dimensions, double[] voxelSize) => data switch
+    internal static AnyVolume Wrap(Array data, int depth, int height, int width, int channels, int dimensions, double[] voxelSize)
     {
-        byte[] a => From(new Volume<byte>(a, depth, height, width, channels, dimensions) { VoxelSize = voxelSize }),
-        sbyte[] a => From(new Volume<sbyte>(a, depth, height, width, channels, dimensions) { VoxelSize = voxelSize }),
-        ushort[] a => From(new Volume<ushort>(a, depth, height, width, channels, dimensions) { VoxelSize = voxelSize }),
-        short[] a => From(new Volume<short>(a, depth, height, width, channels, dimensions) { VoxelSize = voxelSize }),
-        uint[] a => From(new Volume<uint>(a, depth, height, width, channels, dimensions) { VoxelSize = voxelSize }),
-        int[] a => From(new Volume<int>(a, depth, height, width, channels, dimensions) { VoxelSize = voxelSize }),
-        ulong[] a => From(new Volume<ulong>(a, depth, height, width, channels, dimensions) { VoxelSize = voxelSize }),
-        long[] a => From(new Volume<long>(a, depth, height, width, channels, dimensions) { VoxelSize = voxelSize }),
-        float[] a => From(new Volume<float>(a, depth, height, width, channels, dimensions) { VoxelSize = voxelSize }),
-        double[] a => From(new Volume<double>(a, depth, height, width, channels, dimensions) { VoxelSize = voxelSize }),
-        _ => throw new ArgumentException($"unsupported element type {data.GetType().Name}", nameof(data)),
-    };
+        // Switch on the exact element type: the CLR lets a short[] pass as ushort[] (and so on) in a type pattern.
+        AnyVolume Make<T>() where T : unmanaged => From(new Volume<T>((T[])data, depth, height, width, channels, dimensions) { VoxelSize = voxelSize });
+        return VoxelTypes.Of(data.GetType().GetElementType()!) switch
+        {
+            VoxelType.UInt8 => Make<byte>(), VoxelType.Int8 => Make<sbyte>(),
+            VoxelType.UInt16 => Make<ushort>(), VoxelType.Int16 => Make<short>(),
+            VoxelType.UInt32 => Make<uint>(), VoxelType.Int32 => Make<int>(),
+            VoxelType.UInt64 => Make<ulong>(), VoxelType.Int64 => Make<long>(),
+            VoxelType.Float32 => Make<float>(), _ => Make<double>(),
+        };
+    }
 
     /// <summary>A copy of the voxels inside <paramref name="box"/>, keeping type and voxel size.</summary>
     public AnyVolume Crop(Box box) => Volume switch

@@ -64,18 +64,19 @@ public static class Hdf5Format
         var (d, h, w, c, rank) = Extents(path, dataset, dims);
         FileGuard.CheckSize(path, maxBytes, type, c, d, h, w);
         Array data = VoxelTypes.NewArray(type, (long)c * d * h * w);
-        switch (data)
+        // By the exact type: the CLR lets an sbyte[] pass as byte[] (and so on) in a type pattern.
+        switch (type)
         {
-            case byte[] a: ds.Read(a); break;
-            case sbyte[] a: ds.Read(a); break;
-            case ushort[] a: ds.Read(a); break;
-            case short[] a: ds.Read(a); break;
-            case uint[] a: ds.Read(a); break;
-            case int[] a: ds.Read(a); break;
-            case ulong[] a: ds.Read(a); break;
-            case long[] a: ds.Read(a); break;
-            case float[] a: ds.Read(a); break;
-            case double[] a: ds.Read(a); break;
+            case VoxelType.UInt8: ds.Read((byte[])data); break;
+            case VoxelType.Int8: ds.Read((sbyte[])data); break;
+            case VoxelType.UInt16: ds.Read((ushort[])data); break;
+            case VoxelType.Int16: ds.Read((short[])data); break;
+            case VoxelType.UInt32: ds.Read((uint[])data); break;
+            case VoxelType.Int32: ds.Read((int[])data); break;
+            case VoxelType.UInt64: ds.Read((ulong[])data); break;
+            case VoxelType.Int64: ds.Read((long[])data); break;
+            case VoxelType.Float32: ds.Read((float[])data); break;
+            default: ds.Read((double[])data); break;
         }
         return AnyVolume.Wrap(data, d, h, w, c, rank == 2 ? 2 : 3, Resolution(path, ds, rank));
     });
