@@ -147,29 +147,46 @@ public sealed partial class ZarrArray
         VoxelType.UInt64 => v >= 0, _ => true,
     };
 
-    /// <summary>Shape and type of the array read as a volume: rank 2 is <c>[y, x]</c>, 3 <c>[z, y, x]</c>, 4 <c>[c, z, y, x]</c>.</summary>
+    /// <summary>The attribute (xarray's convention) naming the array's dimensions, written and read here.</summary>
+    public const string DimensionsAttribute = "_ARRAY_DIMENSIONS";
+
+    /// <summary>Shape and type of the array read as a volume (see <see cref="Read"/>).</summary>
     public VolumeInfo Describe()
     {
-        var (c, _) = VolumeAxes();
-        int[] shape = Shape.Skip(c ? 1 : 0).Select(n => (int)n).ToArray();
-        return new VolumeInfo("zarr", Type, shape, c ? (int)Shape[0] : 1, [1, 1, 1], null, [new LevelInfo(".", shape, [1, 1, 1])]);
+        var (axes, dims) = VolumeAxes();
+        int c = Array.IndexOf(axes, -1);
+        int[] shape = Shape.Where((_, i) => axes[i] >= 0 && (dims == 3 || axes[i] > 0)).Select(n => (int)n).ToArray();
+        return new VolumeInfo("zarr", Type, shape, c < 0 ? 1 : (int)Shape[c], [1, 1, 1], null, [new LevelInfo(".", shape, [1, 1, 1])]);
     }
 
-    private (bool HasChannels, int Spatial) VolumeAxes()
+    // Volume axis of each array dimension (0 z, 1 y, 2 x, -1 channel, -2 time) and 2 or 3 dimensions:
+    // from _ARRAY_DIMENSIONS in .zattrs when present, else by rank: [y, x], [z, y, x], [c, z, y, x].
+    private (int[] Axes, int Dimensions) VolumeAxes()
     {
-        if (Shape.Length is < 2 or > 4 || Shape.Any(n => n > int.MaxValue))
-            throw new VolumeFileException(Path, $"array of shape [{string.Join(", ", Shape)}] is not an image ([y, x], [z, y, x] or [c, z, y, x]).");
-        return (Shape.Length == 4, Math.Min(3, Shape.Length));
+        string[]? names = null;
+        string attrs = System.IO.Path.Combine(Path, ".zattrs");
+        if (File.Exists(attrs) && new FileInfo(attrs).Length < 1 << 20)
+        {
+            try { names = (JsonNode.Parse(File.ReadAllText(attrs))?[DimensionsAttribute] as JsonArray)?.Select(n => n!.GetValue<string>()).ToArray(); }
+            catch (Exception e) when (e is JsonException or InvalidOperationException or NullReferenceException)
+            {
+                throw new VolumeFileException(attrs, $"invalid {DimensionsAttribute} ({e.Message}).", e);
+            }
+        }
+        names ??= Shape.Length switch { 2 => ["y", "x"], 3 => ["z", "y", "x"], 4 => ["c", "z", "y", "x"], _ => [] };
+        int[] axes = names.Select(n => n switch { "z" => 0, "y" => 1, "x" => 2, "c" or "channel" => -1, "t" or "time" => -2, _ => -3 }).ToArray();
+        if (names.Length != Shape.Length || axes.Contains(-3) || !axes.Contains(1) || !axes.Contains(2) || axes.Distinct().Count() != axes.Length)
+            throw new VolumeFileException(Path, $"array of shape [{string.Join(", ", Shape)}] with dimensions [{string.Join(", ", names)}] is not an image ([c,] [z,] y, x).");
+        return (axes, axes.Contains(0) ? 3 : 2);
     }
 
-    /// <summary>Reads the array (or the <paramref name="region"/> of it) as a volume: rank 2 is
+    /// <summary>Reads the array (or the <paramref name="region"/> of it) as a volume. Its dimensions are
+    /// named by <c>_ARRAY_DIMENSIONS</c> in <c>.zattrs</c> (c, z, y, x, t), else taken by rank: 2 is
     /// <c>[y, x]</c>, 3 <c>[z, y, x]</c>, 4 <c>[c, z, y, x]</c>. Zarr stores no voxel size: it reads as 1.</summary>
     public AnyVolume Read(Box? region = null, long maxBytes = VolumeReadOptions.DefaultMaxBytes)
     {
-        var (hasChannels, spatial) = VolumeAxes();
-        int[] axes = new int[Shape.Length];
-        for (int i = 0; i < axes.Length; i++) axes[i] = hasChannels && i == 0 ? -1 : 3 - (Shape.Length - i);
-        return ReadVolume(axes, spatial == 2 ? 2 : 3, region, [1, 1, 1], maxBytes);
+        var (axes, dims) = VolumeAxes();
+        return ReadVolume(axes, dims, region, [1, 1, 1], maxBytes);
     }
 
     /// <summary>Reads a region as a volume. <paramref name="axes"/> gives, per array dimension, the volume axis:
@@ -202,8 +219,7 @@ public sealed partial class ZarrArray
         Array data = VoxelTypes.NewArray(Type, count);
         long[] first = new long[n], last = new long[n];
         for (int i = 0; i < n; i++) { first[i] = start[i] / Chunks[i]; last[i] = (start[i] + size[i] - 1) / Chunks[i]; }
-        var chunkIndices = Odometer(first, last).ToList();
-        Parallel.ForEach(chunkIndices, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, index =>
+        ForEachChunk(Odometer(first, last), index =>
         {
             byte[]? chunk = LoadChunk(index);
             var output = VoxelTypes.AsBytes(data);
@@ -231,6 +247,17 @@ public sealed partial class ZarrArray
             }
         });
         return data;
+    }
+
+    // Chunks are independent (disjoint output, separate files): decode or encode them in parallel,
+    // reporting the first failure as itself rather than as an AggregateException.
+    private static void ForEachChunk(IEnumerable<long[]> chunks, Action<long[]> action)
+    {
+        try { Parallel.ForEach(chunks, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, action); }
+        catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+        }
     }
 
     // Every index vector between first and last (inclusive), last dimension fastest.
@@ -284,23 +311,32 @@ public sealed partial class ZarrArray
             for (int i = 0; i < data.Length; i += size) Array.Reverse(data, i, size);
     }
 
-    /// <summary>Writes a volume as a single zarr v2 array (rank 2 <c>[y, x]</c>, 3 <c>[z, y, x]</c>, or 4
-    /// <c>[c, z, y, x]</c> when it has several channels), atomically.</summary>
+    /// <summary>Writes a volume as a single zarr v2 array of dimensions <c>[c,] [z,] y, x</c> (channel only
+    /// when there are several, z only for 3D volumes), named in <c>.zattrs</c>, atomically.</summary>
     public static void Write(string path, AnyVolume volume, VolumeWriteOptions? options = null)
     {
         options ??= new VolumeWriteOptions();
-        FileGuard.WriteDirectory(path, temp => WriteArray(temp, volume, options, '.'));
+        FileGuard.WriteDirectory(path, temp =>
+        {
+            string[] names = WriteArray(temp, volume, options, '.');
+            var attrs = new JsonObject { [DimensionsAttribute] = new JsonArray(names.Select(n => (JsonNode)n).ToArray()) };
+            File.WriteAllText(System.IO.Path.Combine(temp, ".zattrs"), attrs.ToJsonString());
+        });
     }
 
-    /// <summary>Writes <paramref name="volume"/> as an array into the existing folder <paramref name="folder"/>:
-    /// <c>.zarray</c> and every chunk that holds a non-zero voxel (fill value 0).</summary>
-    internal static long[] WriteArray(string folder, AnyVolume volume, VolumeWriteOptions options, char separator)
+    /// <summary>Writes <paramref name="volume"/> as an array of dimensions <c>[c,] [z,] y, x</c> into the existing
+    /// folder <paramref name="folder"/>: <c>.zarray</c> and every chunk holding a non-zero voxel (fill value 0).
+    /// Returns the dimension names.</summary>
+    internal static string[] WriteArray(string folder, AnyVolume volume, VolumeWriteOptions options, char separator)
     {
-        long[] shape = volume.Channels > 1 ? [volume.Channels, volume.Depth, volume.Height, volume.Width]
-            : volume.Dimensions == 2 ? [volume.Height, volume.Width] : [volume.Depth, volume.Height, volume.Width];
+        var names = new List<string>();
+        if (volume.Channels > 1) names.Add("c");
+        if (volume.Dimensions == 3) names.Add("z");
+        names.AddRange(["y", "x"]);
         int[] zyx = options.ZarrChunks;
         if (zyx.Length != 3 || zyx.Any(c => c <= 0)) throw new VolumeFileException(folder, $"ZarrChunks [{string.Join(", ", zyx)}] must be three positive extents (z, y, x).");
-        int[] chunks = shape.Select((n, i) => (int)Math.Min(n, i < shape.Length - 3 ? 1 : zyx[3 - (shape.Length - i)])).ToArray();
+        long[] shape = names.Select(n => (long)(n switch { "c" => volume.Channels, "z" => volume.Depth, "y" => volume.Height, _ => volume.Width })).ToArray();
+        int[] chunks = names.Select((n, i) => (int)Math.Min(shape[i], n switch { "c" => 1, "z" => zyx[0], "y" => zyx[1], _ => zyx[2] })).ToArray();
         if (options.ZarrCompressor is not (null or "zlib" or "gzip")) throw new VolumeFileException(folder, $"compressor '{options.ZarrCompressor}' is not supported (null, zlib, gzip).");
         if (options.ZarrCompressionLevel is < 0 or > 9) throw new VolumeFileException(folder, $"compression level {options.ZarrCompressionLevel} is outside 0–9.");
         string dtype = volume.Type switch
@@ -324,14 +360,14 @@ public sealed partial class ZarrArray
         File.WriteAllText(System.IO.Path.Combine(folder, ".zarray"), meta.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         var array = new ZarrArray(folder, shape, chunks, volume.Type, false, options.ZarrCompressor, options.ZarrCompressionLevel, separator, new byte[VoxelTypes.SizeOf(volume.Type)]);
         array.WriteChunks(volume.Data);
-        return shape;
+        return names.ToArray();
     }
 
     private void WriteChunks(Array data)
     {
         int n = Shape.Length, es = VoxelTypes.SizeOf(Type);
         long[] first = new long[n], last = Shape.Select((s, i) => (s - 1) / Chunks[i]).ToArray();
-        Parallel.ForEach(Odometer(first, last), new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, index =>
+        ForEachChunk(Odometer(first, last), index =>
         {
             byte[] chunk = new byte[ChunkBytes];
             var input = VoxelTypes.AsBytes(data);
