@@ -9,11 +9,10 @@ namespace NeuroLens.Imaging.IO;
 public sealed class VolumeFileException : NeuroLensException
 {
     /// <summary>Creates the exception for <paramref name="path"/> with the problem in a few words.</summary>
-    public VolumeFileException(string path, string problem, Exception? inner = null)
-        : base($"{path}: {OneLine(problem)}", inner ?? new InvalidDataException(problem))
-    {
-        Path = path;
-    }
+    public VolumeFileException(string path, string problem) : base($"{path}: {OneLine(problem)}") => Path = path;
+
+    /// <summary>Creates the exception for <paramref name="path"/> with the problem and the library error behind it.</summary>
+    public VolumeFileException(string path, string problem, Exception inner) : base($"{path}: {OneLine(problem)}", inner) => Path = path;
 
     /// <summary>The file (or folder) concerned.</summary>
     public string Path { get; }

@@ -128,6 +128,30 @@ public class TiffTests
     }
 
     [Fact]
+    public void HugeDeclaredDimensionsAreRefusedBeforeAllocating()
+    {
+        using var dir = new TempDir();
+        string path = dir.File("huge.tif");
+        VolumeFile.Write(path, Random<ushort>(3, 8, 8));
+        byte[] bytes = File.ReadAllBytes(path);
+        // Every page's ImageWidth and ImageLength (SHORT entries of the little-endian IFDs) become 65535.
+        for (uint ifd = BitConverter.ToUInt32(bytes, 4); ifd != 0;)
+        {
+            int entries = BitConverter.ToUInt16(bytes, (int)ifd);
+            for (int i = 0; i < entries; i++)
+            {
+                int entry = (int)ifd + 2 + 12 * i;
+                if (BitConverter.ToUInt16(bytes, entry) is 256 or 257) BitConverter.TryWriteBytes(bytes.AsSpan(entry + 8), (ushort)65535);
+            }
+            ifd = BitConverter.ToUInt32(bytes, (int)ifd + 2 + 12 * entries);
+        }
+        File.WriteAllBytes(path, bytes);
+        Assert.Equal(new[] { 3, 65535, 65535 }, VolumeFile.Describe(path).Shape);
+        AssertMalformed(path, () => VolumeFile.Read(path), "limit");
+        AssertMalformed(path, () => VolumeFile.Read(path, new VolumeReadOptions { MaxBytes = long.MaxValue }));
+    }
+
+    [Fact]
     public void MalformedOmeXmlIsRefused()
     {
         using var dir = new TempDir();
