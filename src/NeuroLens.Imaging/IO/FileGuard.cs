@@ -55,8 +55,9 @@ internal static class FileGuard
         write(stream);
     });
 
-    /// <summary>Writes a folder (a zarr store) through a temporary folder beside it; an existing
-    /// folder of that name is replaced only once the new one is complete.</summary>
+    /// <summary>Writes a folder (a zarr store) through a temporary folder beside it; an existing zarr
+    /// store of that name is replaced only once the new one is complete. Any other existing folder is
+    /// left alone and the write refused.</summary>
     public static void WriteDirectory(string path, Action<string> write)
     {
         string full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
@@ -64,6 +65,8 @@ internal static class FileGuard
         Directory.CreateDirectory(dir);
         string temp = Path.Combine(dir, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
         string old = temp + ".old";
+        if (Directory.Exists(full) && !new[] { ".zarray", ".zgroup", ".zattrs" }.Any(m => File.Exists(Path.Combine(full, m))))
+            throw new VolumeFileException(path, "a folder that is not a zarr store exists under that name; choose another name.");
         try
         {
             Directory.CreateDirectory(temp);

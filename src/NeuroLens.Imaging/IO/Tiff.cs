@@ -9,7 +9,7 @@ namespace NeuroLens.Imaging.IO;
 /// samples per pixel (they become channels). OME-TIFF: the OME-XML in the first page's ImageDescription
 /// gives the voxel size (PhysicalSizeZ/Y/X, in its unit, µm by default) and SizeZ/SizeC/SizeT with the
 /// dimension order that maps pages to (z, c); only one time point is read. Reduced-resolution pages are
-/// skipped. Writes are uncompressed, channels interleaved as samples, OME-XML added for <c>.ome.tif</c>.
+/// skipped; MinIsWhite pages are read as stored (not inverted). Writes are uncompressed, channels interleaved as samples, OME-XML added for <c>.ome.tif</c>.
 /// </summary>
 public static class TiffFormat
 {

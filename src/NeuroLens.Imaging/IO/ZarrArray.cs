@@ -80,6 +80,7 @@ public sealed partial class ZarrArray
         int[] chunks = (o["chunks"] as JsonArray ?? throw new VolumeFileException(meta, "no chunks.")).Select(n => n!.GetValue<int>()).ToArray();
         if (shape.Length is 0 or > 8 || chunks.Length != shape.Length) throw new VolumeFileException(meta, $"shape has {shape.Length} dimensions and chunks {chunks.Length}; expected 1–8 of each.");
         if (shape.Any(n => n <= 0) || chunks.Any(n => n <= 0)) throw new VolumeFileException(meta, "shape and chunks must be positive.");
+        if (shape.Any(n => n > int.MaxValue)) throw new VolumeFileException(meta, $"shape [{string.Join(", ", shape)}] has an extent beyond 2^31 − 1.");
 
         string dtype = o["dtype"]?.GetValue<string>() ?? throw new VolumeFileException(meta, "no dtype.");
         var m = DtypePattern().Match(dtype);
@@ -153,9 +154,9 @@ public sealed partial class ZarrArray
     /// <summary>Shape and type of the array read as a volume (see <see cref="Read"/>).</summary>
     public VolumeInfo Describe()
     {
-        var (axes, dims) = VolumeAxes();
+        var (axes, _) = VolumeAxes();
         int c = Array.IndexOf(axes, -1);
-        int[] shape = Shape.Where((_, i) => axes[i] >= 0 && (dims == 3 || axes[i] > 0)).Select(n => (int)n).ToArray();
+        int[] shape = Shape.Where((_, i) => axes[i] >= 0).Select(n => (int)n).ToArray();
         return new VolumeInfo("zarr", Type, shape, c < 0 ? 1 : (int)Shape[c], [1, 1, 1], null, [new LevelInfo(".", shape, [1, 1, 1])]);
     }
 
@@ -283,7 +284,10 @@ public sealed partial class ZarrArray
     {
         string file = ChunkPath(index);
         if (!File.Exists(file)) return null;
-        long expected = ChunkBytes;
+        long expected = ChunkBytes, length = new FileInfo(file).Length;
+        // Raw chunks have exactly the chunk's size; deflate adds at most a few bytes per 16 KiB block.
+        if (Compressor is null ? length != expected : length > expected + expected / 100 + 1024)
+            throw new VolumeFileException(file, $"chunk has {length} bytes, expected {(Compressor is null ? "" : "at most ")}{(Compressor is null ? expected : expected + expected / 100 + 1024)}.");
         byte[] stored = File.ReadAllBytes(file);
         byte[] raw;
         if (Compressor is null) raw = stored;

@@ -148,6 +148,13 @@ public class OmeZarrTests
         AssertMalformed(path, () => OmeZarr.Write(path, levels, Factors(2, z: true), new VolumeWriteOptions { ZarrCompressor = "blosc" }), "blosc");
         AssertSameVoxels(levels[1], OmeZarr.Read(path, 1));
         Assert.Equal(new[] { "p.zarr" }, Directory.GetFileSystemEntries(dir.Path).Select(Path.GetFileName));
+
+        // A folder that is not a zarr store is never replaced.
+        string other = dir.File("notes.zarr");
+        Directory.CreateDirectory(other);
+        File.WriteAllText(Path.Combine(other, "keep.txt"), "precious");
+        AssertMalformed(other, () => OmeZarr.Write(other, levels, Factors(2, z: true)), "not a zarr store");
+        Assert.True(File.Exists(Path.Combine(other, "keep.txt")));
     }
 
     public static TheoryData<string, string> BadAttributes() => new()

@@ -112,6 +112,29 @@ public class TiffTests
         AssertSameVoxels(image, VolumeFile.Read(path));
     }
 
+    [Theory]
+    [InlineData(Compression.LZW)]
+    [InlineData(Compression.ADOBE_DEFLATE)]
+    [InlineData(Compression.PACKBITS)]
+    public void CompressedStacksRead(Compression compression)
+    {
+        using var dir = new TempDir();
+        string path = dir.File("c.tif");
+        var stack = new Volume<byte>(3, 20, 24);
+        for (int i = 0; i < stack.Data.Length; i++) stack.Data[i] = (byte)(i / 7 % 5 * 50);
+        using (var tif = Tiff.Open(path, "w"))
+            for (int z = 0; z < 3; z++)
+            {
+                SetBasicTags(tif, 24, 20, 8, 1);
+                tif.SetField(TiffTag.COMPRESSION, compression);
+                tif.SetField(TiffTag.ROWSPERSTRIP, 8);
+                for (int y = 0; y < 20; y++) tif.WriteScanline(stack.Data.AsSpan((z * 20 + y) * 24, 24).ToArray(), y);
+                tif.WriteDirectory();
+            }
+        Assert.True(new FileInfo(path).Length < stack.Data.Length, "the test file should really be compressed");
+        AssertSameVoxels(stack, VolumeFile.Read(path));
+    }
+
     [Fact]
     public void TruncatedAndForeignTiffsAreRefused()
     {

@@ -112,6 +112,7 @@ public class ZarrArrayTests
         { """{"zarr_format": 2, "shape": [4, 4], "chunks": [2], "dtype": "<u2", "compressor": null, "fill_value": 0}""", "chunks" },
         { """{"zarr_format": 2, "shape": [4, 4], "chunks": [100000, 100000], "dtype": "<u2", "compressor": null, "fill_value": 0}""", "exceed" },
         { """{"zarr_format": 2, "shape": [4, 4], "chunks": [2, 2], "dtype": "|u1", "compressor": null, "fill_value": 300}""", "fill_value" },
+        { """{"zarr_format": 2, "shape": [4, 3000000000], "chunks": [2, 2], "dtype": "|u1", "compressor": null, "fill_value": 0}""", "2^31" },
         { """{"zarr_format": 2, "shape": "big", "chunks": [2, 2], "dtype": "|u1", "compressor": null, "fill_value": 0}""", "shape" },
         { """{"zarr_format": 2, "shape": [4, 4], "chunks": [2, 2], "dtype": "<u2", "compressor": null, "fill_value": 0, "filters": [{"id": "delta"}]}""", "filters" },
     };
@@ -142,6 +143,7 @@ public class ZarrArrayTests
 
     [Theory]
     [InlineData(null, 7, "expected 16")]
+    [InlineData("zlib", -2, "at most")]
     [InlineData("zlib", 7, "decompresses")]
     [InlineData("zlib", 40, "more than")]
     [InlineData("gzip", -1, "decompresses")]
@@ -152,7 +154,8 @@ public class ZarrArrayTests
         ZarrArray.Write(path, AnyVolume.From(Random<ushort>(1, 4, 4)), new VolumeWriteOptions { ZarrChunks = [1, 2, 4], ZarrCompressor = compressor });
         string chunk = Path.Combine(path, "0.0");
         var stream = new MemoryStream();
-        if (rawBytes < 0) stream.Write([0x1F, 0x8B, 8, 0, 9, 9, 9, 9, 9, 9, 9, 9]);
+        if (rawBytes == -1) stream.Write([0x1F, 0x8B, 8, 0, 9, 9, 9, 9, 9, 9, 9, 9]);
+        else if (rawBytes == -2) stream.Write(new byte[1 << 20]); // far larger than any encoding of 16 bytes
         else
         {
             using Stream writer = compressor == "zlib" ? new ZLibStream(stream, CompressionLevel.Fastest, leaveOpen: true) : new BufferedStream(stream);
