@@ -1,6 +1,7 @@
 using NeuroLens.Core;
 using PureHDF;
 using PureHDF.Filters;
+using PureHDF.Selections;
 using PureHDF.VOL.Native;
 
 namespace NeuroLens.Imaging.IO;
@@ -56,29 +57,37 @@ public static class Hdf5Format
         return (IReadOnlyList<string>)found;
     });
 
-    /// <summary>Reads a dataset by path (default: CREMI raw) with its <c>resolution</c> attribute as voxel size.</summary>
-    public static AnyVolume Read(string path, string dataset = CremiRaw, long maxBytes = VolumeReadOptions.DefaultMaxBytes) => Guard(path, () =>
+    /// <summary>Reads a dataset by path (default: CREMI raw) with its <c>resolution</c> attribute as voxel
+    /// size; with a <paramref name="region"/> (z-y-x voxel box), only that hyperslab is read.</summary>
+    public static AnyVolume Read(string path, string dataset = CremiRaw, long maxBytes = VolumeReadOptions.DefaultMaxBytes, Box? region = null) => Guard(path, () =>
     {
         using var file = Open(path);
         var (ds, type, dims) = Inspect(path, file, dataset);
         var (d, h, w, c, rank) = Extents(path, dataset, dims);
-        FileGuard.CheckSize(path, maxBytes, type, c, d, h, w);
-        Array data = VoxelTypes.NewArray(type, (long)c * d * h * w);
+        var bounds = new Box(0, 0, 0, d, h, w);
+        var box = region ?? bounds;
+        if (box.IsEmpty || !bounds.Contains(box)) throw new VolumeFileException(path, $"region {box} is empty or outside dataset '{dataset}' {bounds}.");
+        FileGuard.CheckSize(path, maxBytes, type, c, box.Depth, box.Height, box.Width);
+        Array data = VoxelTypes.NewArray(type, (long)c * box.Count);
+        ulong[] starts = rank switch { 2 => [(ulong)box.Y0, (ulong)box.X0], 3 => [(ulong)box.Z0, (ulong)box.Y0, (ulong)box.X0], _ => [0, (ulong)box.Z0, (ulong)box.Y0, (ulong)box.X0] };
+        ulong[] blocks = rank switch { 2 => [(ulong)box.Height, (ulong)box.Width], 3 => [(ulong)box.Depth, (ulong)box.Height, (ulong)box.Width], _ => [(ulong)c, (ulong)box.Depth, (ulong)box.Height, (ulong)box.Width] };
+        var selection = region is null ? null : new HyperslabSelection(rank, starts, blocks);
+        ulong[]? memoryDims = region is null ? null : blocks;
         // By the exact type: the CLR lets an sbyte[] pass as byte[] (and so on) in a type pattern.
         switch (type)
         {
-            case VoxelType.UInt8: ds.Read((byte[])data); break;
-            case VoxelType.Int8: ds.Read((sbyte[])data); break;
-            case VoxelType.UInt16: ds.Read((ushort[])data); break;
-            case VoxelType.Int16: ds.Read((short[])data); break;
-            case VoxelType.UInt32: ds.Read((uint[])data); break;
-            case VoxelType.Int32: ds.Read((int[])data); break;
-            case VoxelType.UInt64: ds.Read((ulong[])data); break;
-            case VoxelType.Int64: ds.Read((long[])data); break;
-            case VoxelType.Float32: ds.Read((float[])data); break;
-            default: ds.Read((double[])data); break;
+            case VoxelType.UInt8: ds.Read((byte[])data, selection, null, memoryDims); break;
+            case VoxelType.Int8: ds.Read((sbyte[])data, selection, null, memoryDims); break;
+            case VoxelType.UInt16: ds.Read((ushort[])data, selection, null, memoryDims); break;
+            case VoxelType.Int16: ds.Read((short[])data, selection, null, memoryDims); break;
+            case VoxelType.UInt32: ds.Read((uint[])data, selection, null, memoryDims); break;
+            case VoxelType.Int32: ds.Read((int[])data, selection, null, memoryDims); break;
+            case VoxelType.UInt64: ds.Read((ulong[])data, selection, null, memoryDims); break;
+            case VoxelType.Int64: ds.Read((long[])data, selection, null, memoryDims); break;
+            case VoxelType.Float32: ds.Read((float[])data, selection, null, memoryDims); break;
+            default: ds.Read((double[])data, selection, null, memoryDims); break;
         }
-        return AnyVolume.Wrap(data, d, h, w, c, rank == 2 ? 2 : 3, Resolution(path, ds, rank));
+        return AnyVolume.Wrap(data, box.Depth, box.Height, box.Width, c, rank == 2 ? 2 : 3, Resolution(path, ds, rank));
     });
 
     /// <summary>A numeric attribute of a dataset or group (<c>"/"</c> for the root) as doubles.</summary>

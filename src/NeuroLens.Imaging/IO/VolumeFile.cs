@@ -31,15 +31,15 @@ public static class VolumeFile
     {
         options ??= new VolumeReadOptions();
         var format = Detect(path);
-        if (format == VolumeFormat.Zarr)
-            return OmeZarr.IsArray(path) ? ZarrArray.Open(path).Read(options.Region, options.MaxBytes) : OmeZarr.Read(path, options.Level, options.Region, options.MaxBytes);
+        if (format == VolumeFormat.Zarr && !OmeZarr.IsArray(path)) return OmeZarr.Read(path, options.Level, options.Region, options.MaxBytes);
         if (options.Level != 0) throw new VolumeFileException(path, $"level {options.Level} asked of a {format} file, which has one resolution level.");
+        if (format == VolumeFormat.Zarr) return ZarrArray.Open(path).Read(options.Region, options.MaxBytes);
+        if (format == VolumeFormat.Hdf5) return Hdf5Format.Read(path, options.Dataset, options.MaxBytes, options.Region);
         var volume = format switch
         {
             VolumeFormat.Png => PngFormat.Read(path, options.MaxBytes),
             VolumeFormat.Jpeg => JpegFormat.Read(path, options.MaxBytes),
-            VolumeFormat.Tiff => TiffFormat.Read(path, options.MaxBytes),
-            _ => Hdf5Format.Read(path, options.Dataset, options.MaxBytes),
+            _ => TiffFormat.Read(path, options.MaxBytes),
         };
         if (options.Region is not { } box) return volume;
         var bounds = new Box(0, 0, 0, volume.Depth, volume.Height, volume.Width);

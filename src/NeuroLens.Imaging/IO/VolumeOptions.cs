@@ -13,7 +13,8 @@ public sealed record VolumeReadOptions
     public int Level { get; init; }
 
     /// <summary>Only the voxels inside this box (z-y-x voxel coordinates of the level read); null: all.
-    /// Zarr reads only the chunks the box touches; other formats read the whole image and crop.</summary>
+    /// Zarr reads only the chunks the box touches and HDF5 only that hyperslab;
+    /// PNG, JPEG and TIFF read the whole image and crop.</summary>
     public Box? Region { get; init; }
 
     /// <summary>A file declaring more voxel bytes than this is refused before anything is allocated.</summary>

@@ -66,13 +66,27 @@ public class Hdf5Tests
     }
 
     [Fact]
-    public void RegionOfAFullReadIsACrop()
+    public void RegionReadsEqualCropsIn2D3DAndWithChannels()
     {
         using var dir = new TempDir();
-        var volume = Random<ushort>(5, 12, 13, seed: 6);
-        VolumeFile.Write(dir.File("r.h5"), volume);
         var box = new Box(1, 2, 3, 3, 4, 5);
-        AssertSameVoxels(volume.Crop(box), VolumeFile.Read(dir.File("r.h5"), new VolumeReadOptions { Region = box }));
+        var volume = Random<ushort>(5, 12, 13, seed: 6);
+        volume.VoxelSize = [40, 4, 4];
+        VolumeFile.Write(dir.File("r.h5"), volume);
+        var back = VolumeFile.Read(dir.File("r.h5"), new VolumeReadOptions { Region = box });
+        AssertSameVoxels(volume.Crop(box), back);
+        Assert.Equal(new double[] { 40, 4, 4 }, back.VoxelSize);
+
+        var channels = Random<float>(4, 7, 8, channels: 2, seed: 7);
+        VolumeFile.Write(dir.File("c.h5"), channels);
+        var inner = new Box(1, 1, 2, 2, 5, 4);
+        AssertSameVoxels(channels.Crop(inner), VolumeFile.Read(dir.File("c.h5"), new VolumeReadOptions { Region = inner }));
+
+        var image = Random<byte>(1, 9, 11, seed: 8);
+        VolumeFile.Write(dir.File("i.h5"), image);
+        var flat = new Box(0, 3, 4, 1, 5, 6);
+        AssertSameVoxels(image.Crop(flat), VolumeFile.Read(dir.File("i.h5"), new VolumeReadOptions { Region = flat }));
+        AssertMalformed(dir.File("i.h5"), () => VolumeFile.Read(dir.File("i.h5"), new VolumeReadOptions { Region = new Box(0, 0, 0, 2, 1, 1) }), "outside");
     }
 
     [Fact]
