@@ -7,9 +7,11 @@ namespace NeuroLens.Imaging.IO;
 /// <summary>
 /// The part of OME-XML (the OME-TIFF ImageDescription) that NeuroLens uses: the first image's
 /// <c>Pixels</c> sizes, dimension order and physical voxel size. Units are kept as the file names them
-/// (OME's default is µm).
+/// (OME's default is µm). ImageJ stacks describe the same plane layout (<see cref="ImageJMetadata"/>);
+/// <paramref name="Format"/> says which of the two it came from.
 /// </summary>
-internal sealed record OmeXml(int SizeX, int SizeY, int SizeZ, int SizeC, int SizeT, string DimensionOrder, double[] VoxelSize, string Unit)
+internal sealed record OmeXml(int SizeX, int SizeY, int SizeZ, int SizeC, int SizeT, string DimensionOrder, double[] VoxelSize, string? Unit,
+    string Format = "ome-tiff")
 {
     /// <summary>Parses an ImageDescription; null when it is not OME-XML.</summary>
     public static OmeXml? TryParse(string path, string? description)

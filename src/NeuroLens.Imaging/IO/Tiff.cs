@@ -9,7 +9,8 @@ namespace NeuroLens.Imaging.IO;
 /// samples per pixel (they become channels). OME-TIFF: the OME-XML in the first page's ImageDescription
 /// gives the voxel size (PhysicalSizeZ/Y/X, in its unit, µm by default) and SizeZ/SizeC/SizeT with the
 /// dimension order that maps pages to (z, c); only one time point is read. Reduced-resolution pages are
-/// skipped; MinIsWhite pages are read as stored (not inverted). Writes are uncompressed, channels interleaved as samples, OME-XML added for <c>.ome.tif</c>.
+/// skipped. ImageJ stacks: the <c>ImageJ=</c> ImageDescription gives channels, slices and the z spacing,
+/// XResolution/YResolution the pixel size, in its <c>unit</c>. MinIsWhite pages are read as stored (not inverted). Writes are uncompressed, channels interleaved as samples, OME-XML added for <c>.ome.tif</c>.
 /// </summary>
 public static class TiffFormat
 {
@@ -37,7 +38,7 @@ public static class TiffFormat
     {
         var layout = Inspect(path, tif);
         int[] shape = layout.Depth == 1 ? [layout.Height, layout.Width] : [layout.Depth, layout.Height, layout.Width];
-        return new VolumeInfo(layout.Ome is null ? "tiff" : "ome-tiff", layout.Type, shape, layout.Channels, layout.VoxelSize, layout.Ome?.Unit,
+        return new VolumeInfo(layout.Ome?.Format ?? "tiff", layout.Type, shape, layout.Channels, layout.VoxelSize, layout.Ome?.Unit,
             [new LevelInfo(Path.GetFileName(path), shape, layout.VoxelSize)]);
     });
 
@@ -104,11 +105,17 @@ public static class TiffFormat
     {
         var pages = new List<Page>();
         string? description = null;
+        double xResolution = 0, yResolution = 0;
         int count = tif.NumberOfDirectories();
         for (short d = 0; d < count; d++)
         {
             if (!tif.SetDirectory(d)) throw Failure(path, $"cannot read page {d}");
-            if (d == 0) description = tif.GetField(TiffTag.IMAGEDESCRIPTION)?[0].ToString();
+            if (d == 0)
+            {
+                description = tif.GetField(TiffTag.IMAGEDESCRIPTION)?[0].ToString();
+                xResolution = tif.GetField(TiffTag.XRESOLUTION)?[0].ToDouble() ?? 0;
+                yResolution = tif.GetField(TiffTag.YRESOLUTION)?[0].ToDouble() ?? 0;
+            }
             var subfile = (FileType)Int(tif, TiffTag.SUBFILETYPE, 0);
             if ((subfile & FileType.REDUCEDIMAGE) != 0) continue;
             var photometric = (Photometric)Int(tif, TiffTag.PHOTOMETRIC, (int)Photometric.MINISBLACK);
@@ -136,15 +143,15 @@ public static class TiffFormat
             (SampleFormat.IEEEFP, 32) => VoxelType.Float32, (SampleFormat.IEEEFP, 64) => VoxelType.Float64,
             _ => throw new VolumeFileException(path, $"samples of {first.Bits} bits, format {first.Format}, are not supported (8/16/32/64-bit integer or 32/64-bit float)."),
         };
-        var ome = OmeXml.TryParse(path, description);
+        var ome = OmeXml.TryParse(path, description) ?? ImageJMetadata.TryParse(path, description, first.Width, first.Height, xResolution, yResolution);
         if (ome is null) return new Layout(pages, type, pages.Count, first.Samples, null, [1, 1, 1]);
 
         if (ome.SizeX != first.Width || ome.SizeY != first.Height)
-            throw new VolumeFileException(path, $"OME-XML size {ome.SizeX}×{ome.SizeY} differs from the pages' {first.Width}×{first.Height}.");
-        if (ome.SizeT > 1) throw new VolumeFileException(path, $"OME-TIFF with {ome.SizeT} time points is not supported (one volume per file).");
-        if (ome.SizeC % first.Samples != 0) throw new VolumeFileException(path, $"OME-XML SizeC {ome.SizeC} is not a multiple of the {first.Samples} samples per pixel.");
+            throw new VolumeFileException(path, $"{ome.Format} metadata size {ome.SizeX}×{ome.SizeY} differs from the pages' {first.Width}×{first.Height}.");
+        if (ome.SizeT > 1) throw new VolumeFileException(path, $"{ome.Format} with {ome.SizeT} time points is not supported (one volume per file).");
+        if (ome.SizeC % first.Samples != 0) throw new VolumeFileException(path, $"{ome.Format} metadata has {ome.SizeC} channels, not a multiple of the {first.Samples} samples per pixel.");
         long planes = (long)ome.SizeZ * (ome.SizeC / first.Samples);
-        if (planes > pages.Count) throw new VolumeFileException(path, $"OME-XML declares {planes} planes, the file has {pages.Count} pages.");
+        if (planes > pages.Count) throw new VolumeFileException(path, $"{ome.Format} metadata declares {planes} planes, the file has {pages.Count} pages.");
         return new Layout(pages, type, ome.SizeZ, ome.SizeC, ome, ome.VoxelSize);
     }
 

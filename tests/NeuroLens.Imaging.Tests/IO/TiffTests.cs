@@ -87,6 +87,36 @@ public class TiffTests
     }
 
     [Fact]
+    public void ImageJHyperstacksMapChannelsAndSpacing()
+    {
+        using var dir = new TempDir();
+        string path = dir.File("fiji.tif");
+        const int slices = 3, channels = 2;
+        using (var tif = Tiff.Open(path, "w"))
+            for (int page = 0; page < slices * channels; page++)
+            {
+                SetBasicTags(tif, 5, 4, 16, 1);
+                tif.SetField(TiffTag.XRESOLUTION, 4.0);
+                tif.SetField(TiffTag.YRESOLUTION, 2.0);
+                tif.SetField(TiffTag.RESOLUTIONUNIT, ResUnit.NONE);
+                if (page == 0)
+                    tif.SetField(TiffTag.IMAGEDESCRIPTION, "ImageJ=1.54f\nimages=6\nchannels=2\nslices=3\nhyperstack=true\nmode=composite\nunit=micron\nspacing=0.75\nloop=false\n");
+                byte[] row = new byte[10];
+                for (int x = 0; x < 5; x++) BitConverter.TryWriteBytes(row.AsSpan(2 * x), (ushort)(1000 * page + x));
+                for (int y = 0; y < 4; y++) tif.WriteScanline(row, y);
+                tif.WriteDirectory();
+            }
+        var v = VolumeFile.Read<ushort>(path);
+        Assert.Equal((channels, slices, 3), (v.Channels, v.Depth, v.Dimensions));
+        for (int c = 0; c < channels; c++)
+            for (int z = 0; z < slices; z++)
+                Assert.Equal(1000 * (c + channels * z) + 4, v[z, 3, 4, c]); // channel fastest, as ImageJ writes
+        Assert.Equal(new[] { 0.75, 0.5, 0.25 }, v.VoxelSize);
+        var info = VolumeFile.Describe(path);
+        Assert.Equal(("tiff", "µm"), (info.Format, info.Unit));
+    }
+
+    [Fact]
     public void TiledPagesRead()
     {
         using var dir = new TempDir();
