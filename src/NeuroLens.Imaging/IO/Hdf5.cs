@@ -10,7 +10,8 @@ namespace NeuroLens.Imaging.IO;
 /// HDF5 datasets through PureHDF. A numeric dataset of rank 2 (<c>[y, x]</c>), 3 (<c>[z, y, x]</c>) or
 /// 4 (<c>[c, z, y, x]</c>) reads as a <see cref="Volume{T}"/> of its own element type (uint8 … uint64,
 /// int8 … int64, float32, float64). A rank-3 dataset stays 3D even when its depth is 1, as in the CREMI
-/// sample file. The voxel size is the dataset's <c>resolution</c> attribute in z-y-x order (nanometres
+/// sample file; a 2D multi-channel image is therefore written as <c>[c, 1, y, x]</c> and reads back as a
+/// 3D volume of depth 1. The voxel size is the dataset's <c>resolution</c> attribute in z-y-x order (nanometres
 /// in the CREMI layout); 1 where the attribute is absent.
 /// </summary>
 public static class Hdf5Format

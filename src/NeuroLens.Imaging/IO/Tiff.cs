@@ -65,8 +65,11 @@ public static class TiffFormat
                     ReadPlane(path, tif, page, page.Separate ? s : -1, s, (y, x0, span, stride) =>
                     {
                         var output = VoxelTypes.AsBytes(data);
-                        for (int x = 0; x < (span.Length + stride - es) / stride; x++)
-                            span.Slice(x * stride, es).CopyTo(output.Slice((int)((channelOffset + (long)y * w + x0 + x) * es), es));
+                        int start = (int)((channelOffset + (long)y * w + x0) * es);
+                        if (stride == es) span.CopyTo(output[start..]); // one sample per pixel: the row as it is
+                        else
+                            for (int x = 0; x < (span.Length + stride - es) / stride; x++)
+                                span.Slice(x * stride, es).CopyTo(output.Slice(start + x * es, es));
                     });
                 }
             }
@@ -202,9 +205,11 @@ public static class TiffFormat
                 if (z == 0 && description.Length > 0) tif.SetField(TiffTag.IMAGEDESCRIPTION, description);
                 for (int y = 0; y < h; y++)
                 {
-                    for (int x = 0; x < w; x++)
-                        for (int ch = 0; ch < c; ch++)
-                            Array.Copy(voxels, ((ch * volume.Depth + z) * plane + (long)y * w + x) * es, row, ((long)x * c + ch) * es, es);
+                    if (c == 1) Array.Copy(voxels, (z * plane + (long)y * w) * es, row, 0, row.Length);
+                    else
+                        for (int x = 0; x < w; x++)
+                            for (int ch = 0; ch < c; ch++)
+                                Array.Copy(voxels, ((ch * volume.Depth + z) * plane + (long)y * w + x) * es, row, ((long)x * c + ch) * es, es);
                     if (!tif.WriteScanline(row, y)) throw Failure(path, $"cannot write row {y} of page {z}");
                 }
                 if (!tif.WriteDirectory()) throw Failure(path, $"cannot write page {z}");
