@@ -29,6 +29,10 @@ internal static class SafetensorsHeader
     internal static (List<TensorEntry> Entries, Dictionary<string, string> Metadata) Parse(
         string path, ReadOnlySpan<byte> json, long dataStart, long dataLength)
     {
+        // JsonDocument checks UTF-8 only when a string is read; checking up front keeps every
+        // failure a TensorFileException.
+        if (!System.Text.Unicode.Utf8.IsValid(json))
+            throw new TensorFileException($"{path}: the safetensors header is not valid UTF-8");
         JsonDocument document;
         try
         {

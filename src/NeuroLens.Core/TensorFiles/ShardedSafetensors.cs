@@ -115,6 +115,8 @@ public sealed class ShardedSafetensors : ITensorSource
 
     private static (List<(string Name, string Shard)> WeightMap, Dictionary<string, string> Metadata) ParseIndex(string path, byte[] json)
     {
+        if (!System.Text.Unicode.Utf8.IsValid(json))
+            throw new TensorFileException($"{path}: the index is not valid UTF-8");
         JsonDocument document;
         try
         {
