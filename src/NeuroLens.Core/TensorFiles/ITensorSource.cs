@@ -6,7 +6,8 @@ namespace NeuroLens.Core.TensorFiles;
 /// An opened tensor file (or sharded checkpoint): the list of its tensors, its string metadata, and
 /// access to each tensor's data. Opening reads only headers; data is read when asked for. Data is
 /// always returned little-endian in C (row-major) order, whatever the file stores. Dispose it to
-/// release the file handles and mappings; tensors already returned stay valid.
+/// release the file handles and mappings; tensors already returned stay valid. Instances are not
+/// meant for concurrent use from several threads.
 /// </summary>
 public interface ITensorSource : IDisposable
 {
@@ -33,12 +34,14 @@ public interface ITensorSource : IDisposable
     byte[] ReadBytes(string name);
 
     /// <summary>
-    /// The tensor as a new CPU <see cref="Tensor"/> of the matching <see cref="DTypeExtensions.ToScalarType"/>
-    /// type and shape. The file's bytes are copied once, straight into the tensor's native memory (no
-    /// intermediate managed buffer); big-endian or Fortran-order .npy data costs one more in-memory
-    /// pass. TorchSharp 0.107 has no public API to wrap foreign memory (its <c>from_blob</c> with a
-    /// deleter is internal), so a tensor that aliases the mapped file is not possible. The caller owns
-    /// and disposes the tensor.
+    /// The tensor as a new CPU <see cref="Tensor"/> of the matching
+    /// <see cref="DTypeExtensions.ToScalarType"/> type and shape. The file's bytes are copied once,
+    /// straight into the memory the tensor uses: a pinned managed array wrapped with
+    /// <c>torch.frombuffer</c> (the tensor aliases it, no further copy), or libtorch memory for tensors
+    /// too large for an array. Big-endian or Fortran-order .npy data costs one more in-memory pass.
+    /// That one copy is unavoidable: TorchSharp 0.107 has no public API to wrap foreign memory such as
+    /// the mapped file (its <c>from_blob</c> with a deleter is internal). The caller owns and disposes
+    /// the tensor.
     /// </summary>
     Tensor ReadTensor(string name);
 }

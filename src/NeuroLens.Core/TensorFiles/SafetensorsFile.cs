@@ -8,7 +8,8 @@ namespace NeuroLens.Core.TensorFiles;
 /// A safetensors file (https://github.com/huggingface/safetensors): an 8-byte little-endian header
 /// length N, N bytes of JSON header, then the data area. Opening reads and validates only the header
 /// and memory-maps the file, so listing a 10 GB checkpoint reads a few kilobytes; tensor data is
-/// copied out of the mapping when asked for.
+/// copied out of the mapping when asked for. As with any memory-mapped reader, the file must not be
+/// truncated by another program while it is open.
 /// </summary>
 public sealed class SafetensorsFile : ITensorSource
 {
