@@ -95,6 +95,25 @@ public sealed class NpyFileTests : IDisposable
     }
 
     [Fact]
+    public void Version3HeaderWithUtf8IsRead()
+    {
+        // Version 3.0 differs from 2.0 only in allowing UTF-8 in the header.
+        var path = _folder.File("v3.npy");
+        var dict = Encoding.UTF8.GetBytes("{'descr': '<i4', 'fortran_order': False, 'shape': (2,), }    \n");
+        using (var stream = File.Create(path))
+        {
+            stream.Write([0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y', 3, 0]);
+            stream.Write(BitConverter.GetBytes((uint)dict.Length));
+            stream.Write(dict);
+            stream.Write(BitConverter.GetBytes(-5));
+            stream.Write(BitConverter.GetBytes(9));
+        }
+        using var file = NpyFile.Open(path);
+        using var t = file.ReadTensor("v3");
+        Assert.Equal(new[] { -5, 9 }, t.data<int>().ToArray());
+    }
+
+    [Fact]
     public void BadMagicIsRefused()
     {
         var path = _folder.File("bad.npy");

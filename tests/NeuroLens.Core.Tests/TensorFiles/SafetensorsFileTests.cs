@@ -60,6 +60,18 @@ public class SafetensorsFileTests
         Assert.Equal(expected.ToArray(), File.ReadAllBytes(path));
     }
 
+    [Theory]
+    [InlineData(new long[] { 2, 3 }, "(2, 3)", 6)]
+    [InlineData(new long[] { 4 }, "(4,)", 4)]
+    [InlineData(new long[0], "()", 1)]
+    [InlineData(new long[] { 5, 0 }, "(5, 0)", 0)]
+    public void EntryDescribesShapeAndElementCount(long[] shape, string text, long count)
+    {
+        var entry = new TensorEntry("t", DType.I16, shape, count * 2, 0);
+        Assert.Equal(text, entry.ShapeText);
+        Assert.Equal(count, entry.ElementCount);
+    }
+
     [Fact]
     public void MetadataRoundTrips()
     {
