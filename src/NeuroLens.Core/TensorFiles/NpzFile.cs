@@ -51,14 +51,7 @@ public sealed class NpzFile : ITensorSource
         ZipArchive? archive = null;
         try
         {
-            try
-            {
-                archive = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
-            }
-            catch (InvalidDataException e)
-            {
-                throw new TensorFileException($"{path}: not a valid .npz (zip) archive: {e.Message}", e);
-            }
+            archive = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
             var members = new List<(ZipArchiveEntry, NpyHeader, TensorEntry)>();
             var seen = new HashSet<string>(StringComparer.Ordinal);
             foreach (var member in archive.Entries)
@@ -78,13 +71,19 @@ public sealed class NpzFile : ITensorSource
                     using var content = member.Open();
                     header = NpyHeader.Read(where, content, member.Length);
                 }
-                catch (InvalidDataException e)
+                catch (Exception e) when (e is InvalidDataException or NotSupportedException or IOException)
                 {
                     throw new TensorFileException($"{where}: corrupt zip data: {e.Message}", e);
                 }
                 members.Add((member, header, new TensorEntry(name, header.DType, header.Shape, header.ByteLength, header.DataOffset)));
             }
             return new NpzFile(path, stream, archive, members);
+        }
+        catch (Exception e) when (e is InvalidDataException or NotSupportedException or IOException)
+        {
+            archive?.Dispose();
+            stream.Dispose();
+            throw new TensorFileException($"{path}: not a valid .npz (zip) archive: {e.Message}", e);
         }
         catch
         {
@@ -190,7 +189,7 @@ public sealed class NpzFile : ITensorSource
         {
             throw new TensorFileException($"{Path}: tensor {TensorFileException.Quote(entry.Name)}: {e.Message}", e);
         }
-        catch (InvalidDataException e)
+        catch (Exception e) when (e is InvalidDataException or NotSupportedException or IOException)
         {
             throw new TensorFileException($"{Path}: tensor {TensorFileException.Quote(entry.Name)}: corrupt zip data: {e.Message}", e);
         }

@@ -41,8 +41,9 @@ public static class PickleCheckpoint
             using var archive = ZipFile.OpenRead(path);
             return archive.Entries.Any(e => e.FullName == "data.pkl" || e.FullName.EndsWith("/data.pkl", StringComparison.Ordinal));
         }
-        catch (InvalidDataException)
+        catch (Exception e) when (e is InvalidDataException or NotSupportedException or IOException)
         {
+            // Not a readable zip: NpzFile.Open reports the problem.
             return false;
         }
     }

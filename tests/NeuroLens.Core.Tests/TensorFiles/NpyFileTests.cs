@@ -228,4 +228,39 @@ public sealed class NpyFileTests : IDisposable
             }
         }
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void RandomNpzCorruptionsOnlyEverRaiseTensorFileException(bool compress)
+    {
+        var valid = _folder.File("valid.npz");
+        using (var a = arange(24, ScalarType.Int32).reshape(2, 3, 4))
+        using (var b = ones(new long[] { 7 }, ScalarType.Float64))
+            NpzFile.Write(valid, [("a", a), ("b", b)], compress);
+        var original = File.ReadAllBytes(valid);
+        var random = new Random(compress ? 5 : 6);
+        var path = _folder.File("fuzz.npz");
+        for (int trial = 0; trial < 400; trial++)
+        {
+            var bytes = original.ToArray();
+            if (trial % 4 == 0) bytes = bytes[..random.Next(bytes.Length)];
+            else for (int k = 0; k < 1 + trial % 3; k++) bytes[random.Next(bytes.Length)] = (byte)random.Next(256);
+            File.WriteAllBytes(path, bytes);
+            try
+            {
+                using var file = TensorFile.Open(path);
+                foreach (var entry in file.Entries)
+                {
+                    using var t = file.ReadTensor(entry.Name);
+                    Assert.Equal(entry.ByteLength, BytesOf(t).Length);
+                }
+            }
+            catch (TensorFileException e)
+            {
+                Assert.DoesNotContain('\n', e.Message);
+                Assert.Contains(path, e.Message);
+            }
+        }
+    }
 }
