@@ -116,7 +116,7 @@ internal static class SafetensorsHeader
         }
         if (offsetsElement is not { ValueKind: JsonValueKind.Array } offsets || offsets.GetArrayLength() != 2)
             throw new TensorFileException($"{where}: field data_offsets is missing or not a [begin, end] pair");
-        if (!offsets[0].TryGetInt64OrFail(out long begin) || !offsets[1].TryGetInt64OrFail(out long end) || begin < 0 || end < 0)
+        if (!offsets[0].TryGetInteger(out long begin) || !offsets[1].TryGetInteger(out long end) || begin < 0 || end < 0)
             throw new TensorFileException($"{where}: data_offsets [{Raw(offsets[0])}, {Raw(offsets[1])}] are not non-negative integers");
         if (begin > end)
             throw new TensorFileException($"{where}: data_offsets begin {begin} is after end {end}");
@@ -128,7 +128,7 @@ internal static class SafetensorsHeader
         return new TensorEntry(name, dtype, shape, expected, dataStart + begin);
     }
 
-    private static bool TryGetInt64OrFail(this JsonElement element, out long value)
+    private static bool TryGetInteger(this JsonElement element, out long value)
     {
         value = 0;
         return element.ValueKind == JsonValueKind.Number && element.TryGetInt64(out value);
