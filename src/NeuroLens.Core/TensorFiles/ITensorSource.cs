@@ -36,9 +36,9 @@ public interface ITensorSource : IDisposable
     /// <summary>
     /// The tensor as a new CPU <see cref="Tensor"/> of the matching
     /// <see cref="DTypeExtensions.ToScalarType"/> type and shape. The file's bytes are copied once,
-    /// straight into the memory the tensor uses: a pinned managed array wrapped with
-    /// <c>torch.frombuffer</c> (the tensor aliases it, no further copy), or libtorch memory for tensors
-    /// too large for an array. Big-endian or Fortran-order .npy data costs one more in-memory pass.
+    /// straight into the memory the tensor uses: libtorch memory for tensors under 32 MiB, a pinned
+    /// managed array wrapped with <c>torch.frombuffer</c> (the tensor aliases it, no further copy) for
+    /// larger ones, whose fresh libtorch memory would cost more in page faults than the copy. Big-endian or Fortran-order .npy data costs one more in-memory pass.
     /// That one copy is unavoidable: TorchSharp 0.107 has no public API to wrap foreign memory such as
     /// the mapped file (its <c>from_blob</c> with a deleter is internal). The caller owns and disposes
     /// the tensor.

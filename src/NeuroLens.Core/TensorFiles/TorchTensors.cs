@@ -5,14 +5,19 @@ using static TorchSharp.torch;
 namespace NeuroLens.Core.TensorFiles;
 
 /// <summary>
-/// Moves bytes between files and TorchSharp tensors through the tensor's own native memory (its
-/// <c>bytes</c> span), in chunks so that tensors over 2 GiB work although a span cannot exceed
-/// <see cref="int.MaxValue"/> bytes.
+/// Moves bytes between files and TorchSharp tensors straight through the memory the tensor uses, in
+/// chunks so that tensors over 2 GiB work although a span cannot exceed <see cref="int.MaxValue"/> bytes.
 /// </summary>
 internal static class TorchTensors
 {
     /// <summary>Largest chunk handed to a span at once; a multiple of every element size.</summary>
     internal const int ChunkBytes = 1 << 30;
+
+    /// <summary>
+    /// Size from which tensors read from files live in managed arrays: glibc's largest dynamic mmap
+    /// threshold (DEFAULT_MMAP_THRESHOLD_MAX, 32 MiB on 64-bit), below which malloc reuses heap memory.
+    /// </summary>
+    internal const long ManagedFromBytes = 32L << 20;
 
     /// <summary>Fills a buffer with the tensor bytes that start at the given byte offset.</summary>
     internal delegate void Filler(Span<byte> destination, long offset);
@@ -22,23 +27,24 @@ internal static class TorchTensors
     /// bytes, chunk by chunk (in increasing offsets), directly into the tensor's memory.
     /// </summary>
     /// <remarks>
-    /// The memory is a pinned managed array wrapped by <c>torch.frombuffer</c> (no copy: the tensor
-    /// aliases the array and unpins it when its storage is freed). Memory that the garbage collector
-    /// recycles is already mapped, whereas libtorch's allocator maps fresh pages for every large
-    /// tensor, and first-touch page faults made reads about ten times slower than the file copy itself.
-    /// Tensors with more elements than an array can hold, and empty ones (which frombuffer rejects),
-    /// use <c>torch.empty</c> instead.
+    /// Where the memory comes from decides the speed, because first-touch page faults on fresh memory
+    /// cost more than the copy itself. Tensors under <see cref="ManagedFromBytes"/> come from
+    /// libtorch (<c>torch.empty</c>), whose malloc reuses freed heap memory at those sizes. Larger
+    /// ones, for which malloc maps fresh pages every time (about ten times slower than the copy), are
+    /// a pinned managed array wrapped by <c>torch.frombuffer</c>: the tensor aliases the array (no
+    /// copy) and unpins it when its storage is freed, and the garbage collector recycles the memory
+    /// already mapped. Tensors with more elements than an array can hold use <c>torch.empty</c>.
     /// </remarks>
     /// <param name="dtype">Element type.</param>
     /// <param name="shape">Shape in C order.</param>
     /// <param name="byteLength">Product of the shape times the element size.</param>
     /// <param name="fill">Writes the bytes that start at an offset into a chunk.</param>
     /// <param name="chunkBytes">Largest chunk passed to <paramref name="fill"/>; a multiple of the element size (tests make it small).</param>
-    /// <param name="managed">Whether to use a managed array when the tensor fits one (tests turn it off).</param>
-    internal static Tensor Create(DType dtype, long[] shape, long byteLength, Filler fill, int chunkBytes = ChunkBytes, bool managed = true)
+    /// <param name="managed">Whether to use a managed array when the tensor fits one; null chooses by size (tests force either).</param>
+    internal static Tensor Create(DType dtype, long[] shape, long byteLength, Filler fill, int chunkBytes = ChunkBytes, bool? managed = null)
     {
         long count = byteLength / dtype.ElementSize();
-        if (managed && count > 0 && count <= Array.MaxLength)
+        if ((managed ?? byteLength >= ManagedFromBytes) && count > 0 && count <= Array.MaxLength)
         {
             return dtype switch
             {

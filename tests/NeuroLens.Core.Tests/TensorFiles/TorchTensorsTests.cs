@@ -4,16 +4,22 @@ using static TorchSharp.torch;
 
 namespace NeuroLens.Core.Tests.TensorFiles;
 
-/// <summary>The chunked fill paths that tensors over 1 GiB take, exercised with tiny chunks.</summary>
+/// <summary>Both memory sources (managed array, libtorch) and the chunked fill that tensors over 1 GiB take, exercised with tiny chunks.</summary>
 public class TorchTensorsTests
 {
+    public static TheoryData<DType, bool> BothPaths()
+    {
+        var data = new TheoryData<DType, bool>();
+        foreach (var dtype in AllDTypes)
+        {
+            data.Add(dtype, true);
+            data.Add(dtype, false);
+        }
+        return data;
+    }
+
     [Theory]
-    [InlineData(DType.F64, true)]
-    [InlineData(DType.F64, false)]
-    [InlineData(DType.F16, true)]
-    [InlineData(DType.BF16, false)]
-    [InlineData(DType.Bool, true)]
-    [InlineData(DType.I8, false)]
+    [MemberData(nameof(BothPaths))]
     public void ChunkedFillWritesEveryByteOnceInOrder(DType dtype, bool managed)
     {
         var bytes = Bytes(dtype, 15);
