@@ -2,7 +2,8 @@ namespace NeuroLens.Core.TensorFiles;
 
 /// <summary>
 /// One tensor listed in a tensor file: its name, element type, shape (row-major, outermost axis first;
-/// an empty shape is a scalar) and the size of its data.
+/// an empty shape is a scalar) and the size of its data. Record equality compares <see cref="Shape"/>
+/// by reference; compare shapes with <c>SequenceEqual</c>.
 /// </summary>
 /// <param name="Name">The tensor's name (in .npy files: the file name without extension; in .npz: the member name without <c>.npy</c>).</param>
 /// <param name="DType">The element type.</param>
