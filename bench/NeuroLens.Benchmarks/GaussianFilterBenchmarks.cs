@@ -10,6 +10,7 @@ namespace NeuroLens.Benchmarks;
 /// the volume.
 /// </summary>
 [MemoryDiagnoser]
+[Config(typeof(InProcessConfig))]
 public class GaussianFilterBenchmarks
 {
     private Volume<float> _image = null!;

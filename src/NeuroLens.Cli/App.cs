@@ -47,7 +47,7 @@ internal static class App
             return ctx;
         };
         root.Subcommands.Add(InfoCommand.Create(context));
-//T        root.Subcommands.Add(TensorsCommand.Create(context));
+        root.Subcommands.Add(TensorsCommand.Create(context));
         root.Subcommands.Add(ReproduceCommand.Create(context));
         return root;
     }

@@ -1,3 +1,4 @@
+using NeuroLens.Core.IO;
 namespace NeuroLens.Core.Reports;
 
 /// <summary>

@@ -1,3 +1,4 @@
+using NeuroLens.Core.IO;
 using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;

@@ -1,6 +1,7 @@
+using NeuroLens.Core.IO;
 using NeuroLens.Core.Reports;
 
-namespace NeuroLens.Core.Tests.Reports;
+namespace NeuroLens.Core.Tests.IO;
 
 public class AtomicFileTests
 {
@@ -45,11 +46,12 @@ public class AtomicFileTests
     }
 
     [Fact]
-    public void WriterIOExceptionPropagatesUnchanged()
+    public void WriterIOExceptionBecomesOneLineErrorNamingThePath()
     {
         using var dir = new TempFolder();
         string path = dir.File("x.csv");
-        Assert.Throws<IOException>(() => AtomicFile.Write(path, _ => throw new IOException("disk full")));
+        var ex = Assert.Throws<NeuroLensException>(() => AtomicFile.Write(path, _ => throw new IOException("disk full")));
+        Assert.Equal($"{path}: cannot write file (disk full)", ex.Message);
         Assert.False(File.Exists(path));
         Assert.Empty(dir.Files());
     }
