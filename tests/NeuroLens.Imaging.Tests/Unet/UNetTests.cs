@@ -7,6 +7,8 @@ namespace NeuroLens.Imaging.Tests.Unet;
 
 public class UNetTests
 {
+    static UNetTests() => TorchThreads.UseOne();
+
     [Theory]
     [InlineData(0, 8, 8, UNetNormalization.None)]
     [InlineData(1, 12, 20, UNetNormalization.Batch)]
