@@ -8,7 +8,8 @@ namespace NeuroLens.Imaging.Unet;
 /// <see cref="QuarterTurns"/> counter-clockwise 90° rotations in the yx plane (<c>rot90</c> from y
 /// towards x over the last two axes). Applied to tensors <c>[…, H, W]</c> (2D) or <c>[…, D, H, W]</c>
 /// (3D; rotations stay in-plane because EM z spacing usually differs from xy). The same value applied to
-/// an image and its target transforms both identically.
+/// an image and its target transforms both identically, channel by channel — right for boundary maps,
+/// not for affinity maps, whose channels' offsets change under flips and rotations.
 /// </summary>
 /// <param name="FlipZ">Reverse the z axis (third-last axis; only for 3D tensors).</param>
 /// <param name="FlipY">Reverse the y axis (second-last axis).</param>

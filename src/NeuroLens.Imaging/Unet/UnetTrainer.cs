@@ -35,6 +35,8 @@ public sealed class UnetTrainer
     /// </summary>
     public UnetTrainingResult Train(IReadOnlyList<UnetTrainingPair> data, IProgress<ProgressUpdate>? progress = null, CancellationToken cancellationToken = default)
     {
+        if (options.Augment && model.Config.OutChannels > 1)
+            throw new NeuroLensException($"U-Net training: flip/rotate augmentation would mix up the {model.Config.OutChannels} target channels if they are affinities (a flip or quarter turn changes their offsets); set Augment to false.");
         using var sampler = new PatchSampler(data, model.Config, options.PatchSize);
         var device = model.Device;
         using var optimizer = optim.Adam(model.parameters(), options.LearningRate);

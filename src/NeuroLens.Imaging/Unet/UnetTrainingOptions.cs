@@ -25,13 +25,22 @@ public sealed record UnetTrainingOptions
     /// </summary>
     public long Seed { get; init; }
 
-    /// <summary>Apply random flips and 90° in-plane rotations (<see cref="FlipRotate"/>) to each patch.</summary>
+    /// <summary>
+    /// Apply random flips and 90° in-plane rotations (<see cref="FlipRotate"/>) to each patch and its
+    /// target. Right for direction-free targets such as boundary maps; an affinity map is not: a flip or a
+    /// quarter turn turns the affinity of one offset into that of another. Training a network with more
+    /// than one output channel therefore requires this to be false (compute affinities from augmented
+    /// labels instead).
+    /// </summary>
     public bool Augment { get; init; } = true;
 
     /// <summary>The loss and its weights.</summary>
     public BceDiceLoss Loss { get; init; } = new();
 
-    /// <summary>Folder of checkpoints (<c>step-NNNNNNNN</c> subfolders); null: no checkpoints.</summary>
+    /// <summary>
+    /// Folder of checkpoints (<c>step-NNNNNNNN</c> subfolders); null: no checkpoints. Without
+    /// <see cref="Resume"/> a run starts afresh and replaces checkpoints of the same steps.
+    /// </summary>
     public string? CheckpointDirectory { get; init; }
 
     /// <summary>Write a checkpoint every this many steps, and always after the last step.</summary>

@@ -149,6 +149,11 @@ public sealed class UnetTrainerTests(ITestOutputHelper output) : IDisposable
         var (image, _) = SyntheticBoundaries.Make(1, 1, 40, 40);
         var mismatch = new UnetTrainingPair(image, new Volume<float>(1, 40, 40, channels: 2));
         Assert.Contains("channels", Assert.Throws<NeuroLensException>(() => trainer.Train([mismatch])).Message);
+        using var affinities = new UNet(TinyConfig with { OutChannels = 2 }, device: CPU);
+        var pairs = new[] { new UnetTrainingPair(image, new Volume<float>(1, 40, 40, channels: 2)) };
+        var options = new UnetTrainingOptions { PatchSize = [32, 32], Steps = 1, BatchSize = 2 };
+        Assert.Contains("Augment", Assert.Throws<NeuroLensException>(() => new UnetTrainer(affinities, options).Train(pairs)).Message);
+        Assert.Equal(1, new UnetTrainer(affinities, options with { Augment = false }).Train(pairs).Steps);
         var oddPatch = new UnetTrainer(model, new UnetTrainingOptions { PatchSize = [30, 32], Steps = 1 });
         Assert.Contains("multiples", Assert.Throws<NeuroLensException>(() => oddPatch.Train(Data(size: 40))).Message);
     }
