@@ -140,6 +140,20 @@ public sealed class UnetTrainerTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public void ThreeDimensionalNetworkTrainsOnVolumePatches()
+    {
+        var config = new UNetConfig { Dimensions = 3, Depth = 2, BaseWidth = 2, InPlaneOnlyLevels = 1, Normalization = UNetNormalization.Instance };
+        using var model = new UNet(config, seed: 1, device: CPU);
+        var before = model.parameters().Select(p => p.clone()).ToArray();
+        var options = new UnetTrainingOptions { PatchSize = [4, 8, 12], BatchSize = 2, Steps = 3, Seed = 2 };
+        var result = new UnetTrainer(model, options).Train(Data(depth: 6, size: 20));
+        Assert.All(result.Losses, l => Assert.True(double.IsFinite(l)));
+        Assert.Contains(model.parameters().Zip(before), t => !TensorAssert.Same(t.First, t.Second));
+        // A 3D network does not train on 2D images.
+        Assert.Throws<NeuroLensException>(() => new UnetTrainer(model, options).Train(Data(depth: 1, size: 20)));
+    }
+
+    [Fact]
     public void RejectsDataThatDoesNotFitTheNetwork()
     {
         using var model = new UNet(TinyConfig, device: CPU);
