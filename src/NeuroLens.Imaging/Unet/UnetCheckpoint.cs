@@ -54,6 +54,8 @@ public static class UnetCheckpoint
         });
         if (keep > 0)
             foreach (var (old, _) in List(directory).SkipLast(keep)) Directory.Delete(old, recursive: true);
+        // Temporary folders left by a run killed mid-write are incomplete by construction.
+        foreach (var stale in Directory.GetDirectories(directory, $".{StepPrefix}*.tmp-*")) Directory.Delete(stale, recursive: true);
         return path;
     }
 

@@ -91,6 +91,7 @@ public sealed class UnetTrainerTests(ITestOutputHelper output) : IDisposable
     public void CheckpointsArePrunedAndReloadable()
     {
         string dir = Path.Combine(folder, "ckpt");
+        Directory.CreateDirectory(Path.Combine(dir, ".step-00000002.tmp-0123")); // left by a killed run
         using var model = new UNet(TinyConfig with { Normalization = UNetNormalization.Group, Groups = 2 }, seed: 4, device: CPU);
         var options = new UnetTrainingOptions { PatchSize = [16, 16], BatchSize = 1, Steps = 5, CheckpointEvery = 2, KeepCheckpoints = 2, CheckpointDirectory = dir };
         var result = new UnetTrainer(model, options).Train(Data(depth: 1, size: 20));
