@@ -9,8 +9,8 @@ namespace NeuroLens.Imaging.Unet;
 
 /// <summary>
 /// U-Net checkpoints: a folder holding <c>config.json</c> (the <see cref="UNetConfig"/>),
-/// <c>model.bin</c> (the state dict — parameters and normalisation buffers — in TorchSharp's format)
-/// and, for training checkpoints, <c>optimizer.bin</c> (Adam moments and step counts) and
+/// <c>model.torchsharp</c> (the state dict — parameters and normalisation buffers — in TorchSharp's own
+/// format, not a pickle) and, for training checkpoints, <c>optimizer.torchsharp</c> (Adam moments and step counts) and
 /// <c>state.json</c> (step, seed, loss history). Training checkpoints live in
 /// <c>step-NNNNNNNN</c> subfolders of a checkpoint directory. Every folder is written under a temporary
 /// name and renamed into place, so an interrupted write never leaves a folder that looks complete.
@@ -18,10 +18,10 @@ namespace NeuroLens.Imaging.Unet;
 public static class UnetCheckpoint
 {
     /// <summary>The weights file inside a checkpoint folder.</summary>
-    public const string WeightsFile = "model.bin";
+    public const string WeightsFile = "model.torchsharp";
     /// <summary>The architecture file inside a checkpoint folder.</summary>
     public const string ConfigFile = "config.json";
-    private const string OptimizerFile = "optimizer.bin";
+    private const string OptimizerFile = "optimizer.torchsharp";
     private const string StateFile = "state.json";
     private const string StepPrefix = "step-";
 
