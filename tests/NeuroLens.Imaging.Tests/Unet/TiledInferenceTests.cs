@@ -111,6 +111,18 @@ public class TiledInferenceTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void PredictionLeavesNoLiveTensors()
+    {
+        using var model = new UNet(new UNetConfig { Depth = 1, BaseWidth = 2 }, seed: 6, device: CPU);
+        var volume = RandomImage(7, 2, 24, 24, dimensions: 3);
+        var options = new TilingOptions { TileSize = [16, 16], Overlap = [8, 8], BatchSize = 2 };
+        TiledInference.Predict(model, volume, options);
+        long before = TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        TiledInference.Predict(model, volume, options);
+        Assert.Equal(before, TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount);
+    }
+
+    [Fact]
     public void ReflectionIndexMirrorsWithoutRepeatingTheEdge()
     {
         Assert.Equal(new long[] { 2, 1, 0, 1, 2, 3, 2, 1, 0 }, TiledInference.ReflectIndex(4, 2, 9));
