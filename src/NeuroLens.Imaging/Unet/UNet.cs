@@ -89,6 +89,8 @@ public sealed class UNet : nn.Module<Tensor, Tensor>
 
     /// <summary>
     /// The bottleneck (deepest encoder) activation, <c>[N, BaseWidth × 2^Depth, spatial / SizeMultiple]</c>.
+    /// Runs in the module's current mode and with gradients unless disabled: for features, call
+    /// <c>eval()</c> (batch normalisation then uses its running statistics) and use <c>torch.no_grad()</c>.
     /// </summary>
     public Tensor Bottleneck(Tensor x)
     {
