@@ -1,3 +1,6 @@
+using NeuroLens.Core;
+using NeuroLens.Core.IO;
+
 namespace NeuroLens.Imaging.IO;
 
 /// <summary>
@@ -25,65 +28,36 @@ internal static class FileGuard
     private static VolumeFileException Huge(string path, long[] extents, VoxelType type) =>
         new(path, $"declared shape [{string.Join(", ", extents)}] of {VoxelTypes.Name(type)} exceeds the read limit (VolumeReadOptions.MaxBytes); read a region instead.");
 
-    /// <summary>Writes a file through a temporary file in the same folder, renamed over
-    /// <paramref name="path"/> only when <paramref name="write"/> succeeded.</summary>
-    public static void WriteFile(string path, Action<string> write)
-    {
-        string full = Path.GetFullPath(path);
-        string dir = Path.GetDirectoryName(full)!;
-        Directory.CreateDirectory(dir);
-        string temp = Path.Combine(dir, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            write(temp);
-            File.Move(temp, full, overwrite: true);
-        }
-        catch (Exception e) when (e is not VolumeFileException)
-        {
-            throw new VolumeFileException(path, $"cannot write: {e.Message}", e);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
-    }
+    /// <summary>Writes a file through <see cref="AtomicFile.WriteVia"/>: the writer gets a temporary
+    /// path, renamed over <paramref name="path"/> only when it succeeded.</summary>
+    public static void WriteFile(string path, Action<string> write) => Guard(path, () => AtomicFile.WriteVia(path, write));
 
-    /// <summary>Writes a file from a stream, atomically (see <see cref="WriteFile(string, Action{string})"/>).</summary>
-    public static void WriteStream(string path, Action<Stream> write) => WriteFile(path, temp =>
-    {
-        using var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write);
-        write(stream);
-    });
+    /// <summary>Writes a file from a stream, atomically (<see cref="AtomicFile.Write"/>).</summary>
+    public static void WriteStream(string path, Action<Stream> write) => Guard(path, () => AtomicFile.Write(path, write));
 
-    /// <summary>Writes a folder (a zarr store) through a temporary folder beside it; an existing zarr
-    /// store of that name is replaced only once the new one is complete. Any other existing folder is
-    /// left alone and the write refused.</summary>
+    /// <summary>Writes a folder (a zarr store) atomically (<see cref="AtomicFile.WriteDirectory"/>); an
+    /// existing zarr store of that name is replaced only once the new one is complete, and any other
+    /// existing folder is left alone and the write refused.</summary>
     public static void WriteDirectory(string path, Action<string> write)
     {
-        string full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
-        string dir = Path.GetDirectoryName(full)!;
-        Directory.CreateDirectory(dir);
-        string temp = Path.Combine(dir, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        string old = temp + ".old";
-        if (Directory.Exists(full) && !new[] { ".zarray", ".zgroup", ".zattrs" }.Any(m => File.Exists(Path.Combine(full, m))))
+        if (Directory.Exists(path) && !IsZarrStore(path))
             throw new VolumeFileException(path, "a folder that is not a zarr store exists under that name; choose another name.");
+        Guard(path, () => AtomicFile.WriteDirectory(path, write, IsZarrStore));
+    }
+
+    private static bool IsZarrStore(string folder) =>
+        new[] { ".zarray", ".zgroup", ".zattrs" }.Any(m => File.Exists(Path.Combine(folder, m)));
+
+    // Library writers (LibTiff, PureHDF) throw their own exception types; the user gets one line.
+    private static void Guard(string path, Action write)
+    {
         try
         {
-            Directory.CreateDirectory(temp);
-            write(temp);
-            if (File.Exists(full)) throw new VolumeFileException(path, "a file of that name exists where the folder would go.");
-            bool replaced = Directory.Exists(full);
-            if (replaced) Directory.Move(full, old);
-            Directory.Move(temp, full);
-            if (replaced) Directory.Delete(old, recursive: true);
+            write();
         }
-        catch (Exception e) when (e is not VolumeFileException)
+        catch (Exception e) when (e is not NeuroLensException)
         {
             throw new VolumeFileException(path, $"cannot write: {e.Message}", e);
-        }
-        finally
-        {
-            if (Directory.Exists(temp)) Directory.Delete(temp, recursive: true);
         }
     }
 }

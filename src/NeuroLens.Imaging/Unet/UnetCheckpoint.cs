@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 using NeuroLens.Core;
+using NeuroLens.Core.IO;
+using NeuroLens.Core.TensorFiles;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -9,8 +11,9 @@ namespace NeuroLens.Imaging.Unet;
 
 /// <summary>
 /// U-Net checkpoints: a folder holding <c>config.json</c> (the <see cref="UNetConfig"/>),
-/// <c>model.torchsharp</c> (the state dict — parameters and normalisation buffers — in TorchSharp's own
-/// format, not a pickle) and, for training checkpoints, <c>optimizer.torchsharp</c> (Adam moments and step counts) and
+/// <c>model.safetensors</c> (the state dict — parameters and normalisation buffers — under their module
+/// names, readable by Python's safetensors) and, for training checkpoints, <c>optimizer.torchsharp</c>
+/// (Adam moments and step counts, in TorchSharp's own format: resume state, not an exchange format) and
 /// <c>state.json</c> (step, seed, loss history). Training checkpoints live in
 /// <c>step-NNNNNNNN</c> subfolders of a checkpoint directory. Every folder is written under a temporary
 /// name and renamed into place, so an interrupted write never leaves a folder that looks complete.
@@ -18,7 +21,7 @@ namespace NeuroLens.Imaging.Unet;
 public static class UnetCheckpoint
 {
     /// <summary>The weights file inside a checkpoint folder.</summary>
-    public const string WeightsFile = "model.torchsharp";
+    public const string WeightsFile = "model.safetensors";
     /// <summary>The architecture file inside a checkpoint folder.</summary>
     public const string ConfigFile = "config.json";
     private const string OptimizerFile = "optimizer.torchsharp";
@@ -55,7 +58,7 @@ public static class UnetCheckpoint
         if (keep > 0)
             foreach (var (old, _) in List(directory).SkipLast(keep)) Directory.Delete(old, recursive: true);
         // Temporary folders left by a run killed mid-write are incomplete by construction.
-        foreach (var stale in Directory.GetDirectories(directory, $".{StepPrefix}*.tmp-*")) Directory.Delete(stale, recursive: true);
+        foreach (var stale in Directory.GetDirectories(directory, $".{StepPrefix}*.tmp")) Directory.Delete(stale, recursive: true);
         return path;
     }
 
@@ -90,17 +93,31 @@ public static class UnetCheckpoint
     private static void WriteModel(UNet model, string folder)
     {
         File.WriteAllText(Path.Combine(folder, ConfigFile), model.Config.ToJson());
-        model.save(Path.Combine(folder, WeightsFile));
+        var tensors = model.state_dict().Select(kv => (kv.Key, kv.Value.detach().cpu())).ToList();
+        try { TensorFile.Write(Path.Combine(folder, WeightsFile), tensors); }
+        finally { foreach (var (_, t) in tensors) t.Dispose(); }
     }
 
     private static void LoadWeights(UNet model, string folder)
     {
         string weights = Path.Combine(folder, WeightsFile);
         if (!File.Exists(weights)) throw new NeuroLensException($"{weights}: missing U-Net weights.");
-        try { model.load(weights, strict: true); }
-        catch (Exception e) when (e is IOException or ArgumentException or InvalidOperationException or EndOfStreamException)
+        using var source = TensorFile.Open(weights);
+        var expected = model.state_dict();
+        var names = source.Entries.Select(e => e.Name).ToHashSet(StringComparer.Ordinal);
+        var missing = expected.Keys.Where(k => !names.Contains(k)).ToList();
+        var unexpected = names.Where(n => !expected.ContainsKey(n)).Order(StringComparer.Ordinal).ToList();
+        if (missing.Count > 0 || unexpected.Count > 0)
+            throw new NeuroLensException($"{weights}: does not match the architecture in {ConfigFile}" +
+                (missing.Count > 0 ? $"; missing {string.Join(", ", missing.Take(5))}" : "") +
+                (unexpected.Count > 0 ? $"; unexpected {string.Join(", ", unexpected.Take(5))}" : "") + ".");
+        using var noGrad = no_grad();
+        foreach (var (name, target) in expected)
         {
-            throw new NeuroLensException($"{weights}: cannot load U-Net weights ({e.Message}).", e);
+            using var value = source.ReadTensor(name);
+            if (!value.shape.SequenceEqual(target.shape) || value.dtype != target.dtype)
+                throw new NeuroLensException($"{weights}: tensor '{name}' is {value.dtype} [{string.Join(", ", value.shape)}], expected {target.dtype} [{string.Join(", ", target.shape)}].");
+            target.copy_(value);
         }
     }
 
@@ -126,23 +143,7 @@ public static class UnetCheckpoint
         return found.OrderBy(f => f.Item2).ToList();
     }
 
-    private static void WriteFolder(string path, Action<string> write)
-    {
-        string full = Path.GetFullPath(path);
-        string parent = Path.GetDirectoryName(full) ?? throw new NeuroLensException($"{path}: no parent folder.");
-        Directory.CreateDirectory(parent);
-        string temp = Path.Combine(parent, $".{Path.GetFileName(full)}.tmp-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(temp);
-        try
-        {
-            write(temp);
-            if (Directory.Exists(full)) Directory.Delete(full, recursive: true);
-            Directory.Move(temp, full);
-        }
-        catch
-        {
-            if (Directory.Exists(temp)) Directory.Delete(temp, recursive: true);
-            throw;
-        }
-    }
+    // Replaces only folders that are U-Net checkpoints, so a mistyped path never deletes other data.
+    private static void WriteFolder(string path, Action<string> write) =>
+        AtomicFile.WriteDirectory(path, write, existing => File.Exists(Path.Combine(existing, ConfigFile)));
 }

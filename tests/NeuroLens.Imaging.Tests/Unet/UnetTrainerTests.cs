@@ -91,7 +91,7 @@ public sealed class UnetTrainerTests(ITestOutputHelper output) : IDisposable
     public void CheckpointsArePrunedAndReloadable()
     {
         string dir = Path.Combine(folder, "ckpt");
-        Directory.CreateDirectory(Path.Combine(dir, ".step-00000002.tmp-0123")); // left by a killed run
+        Directory.CreateDirectory(Path.Combine(dir, ".step-00000002.0123abcd.tmp")); // left by a killed run
         using var model = new UNet(TinyConfig with { Normalization = UNetNormalization.Group, Groups = 2 }, seed: 4, device: CPU);
         var options = new UnetTrainingOptions { PatchSize = [16, 16], BatchSize = 1, Steps = 5, CheckpointEvery = 2, KeepCheckpoints = 2, CheckpointDirectory = dir };
         var result = new UnetTrainer(model, options).Train(Data(depth: 1, size: 20));
@@ -125,8 +125,10 @@ public sealed class UnetTrainerTests(ITestOutputHelper output) : IDisposable
         Assert.Empty(Directory.GetDirectories(folder, ".*"));
         using var loaded = UnetCheckpoint.LoadModel(path, CPU);
         Assert.Equal(2, loaded.Config.OutChannels);
+        foreach (var (name, tensor) in model.state_dict())
+            Assert.True(tensor.allclose(loaded.state_dict()[name], rtol: 0, atol: 0), name);
         File.WriteAllText(Path.Combine(path, UnetCheckpoint.WeightsFile), "not weights");
-        Assert.Throws<NeuroLensException>(() => UnetCheckpoint.LoadModel(path, CPU));
+        Assert.ThrowsAny<NeuroLensException>(() => UnetCheckpoint.LoadModel(path, CPU));
     }
 
     [Fact]
