@@ -48,6 +48,7 @@ internal static class App
         };
         root.Subcommands.Add(InfoCommand.Create(context));
         root.Subcommands.Add(TensorsCommand.Create(context));
+        root.Subcommands.Add(ImageCommand.Create(context));
         root.Subcommands.Add(ReproduceCommand.Create(context));
         return root;
     }

@@ -57,6 +57,9 @@ internal sealed class CommandContext
     /// <summary>Whether progress bars are drawn (stderr is a terminal and not <c>--quiet</c>).</summary>
     public bool ShowProgress { get; }
 
+    /// <summary>The raw <c>--out</c> value, for commands whose output is one file or store rather than a folder.</summary>
+    public string? OutOption => _out;
+
     /// <summary>The output folder: <c>--out</c>, else <c>neurolens-out/&lt;command&gt;</c>.</summary>
     public OutputFolder Output => OutputFolder.ForCommand(_out, CommandPath.Replace(' ', '-'));
 

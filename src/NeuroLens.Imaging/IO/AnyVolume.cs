@@ -46,6 +46,16 @@ public sealed class AnyVolume
     public Volume<T> As<T>() where T : unmanaged =>
         Volume as Volume<T> ?? throw new NeuroLensException($"the volume holds {VoxelTypes.Name(Type)} voxels, not {typeof(T).Name}; read it with the matching type.");
 
+    /// <summary>Runs <paramref name="visitor"/> on the volume with its concrete voxel type.</summary>
+    public TResult Accept<TResult>(IVolumeVisitor<TResult> visitor) => Type switch
+    {
+        VoxelType.UInt8 => visitor.Visit(As<byte>()), VoxelType.Int8 => visitor.Visit(As<sbyte>()),
+        VoxelType.UInt16 => visitor.Visit(As<ushort>()), VoxelType.Int16 => visitor.Visit(As<short>()),
+        VoxelType.UInt32 => visitor.Visit(As<uint>()), VoxelType.Int32 => visitor.Visit(As<int>()),
+        VoxelType.UInt64 => visitor.Visit(As<ulong>()), VoxelType.Int64 => visitor.Visit(As<long>()),
+        VoxelType.Float32 => visitor.Visit(As<float>()), _ => visitor.Visit(As<double>()),
+    };
+
     /// <summary>Wraps a typed volume (no copy).</summary>
     public static AnyVolume From<T>(Volume<T> volume) where T : unmanaged =>
         new(VoxelTypes.Of<T>(), volume, volume.Data, volume.Depth, volume.Height, volume.Width, volume.Channels, volume.Dimensions, () => volume.VoxelSize);

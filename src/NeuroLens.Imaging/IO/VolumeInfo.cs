@@ -12,7 +12,7 @@ namespace NeuroLens.Imaging.IO;
 /// <param name="Unit">Unit of the voxel size as the file names it, or null when it names none.</param>
 /// <param name="Levels">Resolution levels, full resolution first (one entry for single-resolution formats).</param>
 /// <param name="Dataset">HDF5: the dataset described; OME-Zarr: the level's array path; otherwise null.</param>
-public sealed record VolumeInfo(string Format, VoxelType Type, int[] Shape, int Channels, double[] VoxelSize, string? Unit,
+public sealed record VolumeInfo(string Format, [property: System.Text.Json.Serialization.JsonConverter(typeof(VoxelTypeJsonConverter))] VoxelType Type, int[] Shape, int Channels, double[] VoxelSize, string? Unit,
     IReadOnlyList<LevelInfo> Levels, string? Dataset = null)
 {
     /// <summary>2 for an image, 3 for a volume.</summary>

@@ -4,6 +4,10 @@ using NeuroLens.Core;
 namespace NeuroLens.Imaging.IO;
 
 /// <summary>The element type of a volume stored in a file; names follow NumPy (<c>uint8</c>, <c>float32</c>, ...).</summary>
+/// <remarks>In JSON it is written by that name; a property of this type carries
+/// <c>[JsonConverter(typeof(VoxelTypeJsonConverter))]</c>, because serializer-wide enum converters
+/// take precedence over a converter on the type itself.</remarks>
+[System.Text.Json.Serialization.JsonConverter(typeof(VoxelTypeJsonConverter))]
 public enum VoxelType
 {
     /// <summary>Unsigned 8-bit integer (<see cref="byte"/>).</summary>
@@ -89,4 +93,21 @@ public static class VoxelTypes
         long bytes = (long)array.Length * SizeOf(Of(array.GetType().GetElementType()!));
         return MemoryMarshal.CreateSpan(ref MemoryMarshal.GetArrayDataReference(array), checked((int)bytes));
     }
+}
+
+/// <summary>Writes <see cref="VoxelType"/> in JSON by its NumPy name (<c>uint8</c>), as everywhere else.</summary>
+public sealed class VoxelTypeJsonConverter : System.Text.Json.Serialization.JsonConverter<VoxelType>
+{
+    /// <inheritdoc />
+    public override VoxelType Read(ref System.Text.Json.Utf8JsonReader reader, Type typeToConvert, System.Text.Json.JsonSerializerOptions options)
+    {
+        string? name = reader.GetString();
+        foreach (var type in Enum.GetValues<VoxelType>())
+            if (VoxelTypes.Name(type) == name) return type;
+        throw new System.Text.Json.JsonException($"unknown voxel type '{name}'");
+    }
+
+    /// <inheritdoc />
+    public override void Write(System.Text.Json.Utf8JsonWriter writer, VoxelType value, System.Text.Json.JsonSerializerOptions options) =>
+        writer.WriteStringValue(VoxelTypes.Name(value));
 }
