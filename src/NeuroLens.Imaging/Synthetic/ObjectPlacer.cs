@@ -72,11 +72,16 @@ internal sealed class ObjectPlacer
     public bool TryPlace(PlacedObject candidate, double minRegionDepth = 0)
     {
         _scratch.Clear();
-        double r = candidate.BoundingRadius;
         var c = candidate.Center;
-        int z0 = Math.Max(0, (int)Math.Floor((c[0] - r) / _zScale)), z1 = Math.Min(_depth - 1, (int)Math.Ceiling((c[0] + r) / _zScale));
-        int y0 = Math.Max(0, (int)Math.Floor(c[1] - r)), y1 = Math.Min(_height - 1, (int)Math.Ceiling(c[1] + r));
-        int x0 = Math.Max(0, (int)Math.Floor(c[2] - r)), x1 = Math.Min(_width - 1, (int)Math.Ceiling(c[2] + r));
+        // Cheap rejection at the voxel nearest the centre before the full raster.
+        int cz = Math.Clamp((int)Math.Round(c[0] / _zScale), 0, _depth - 1), cy = Math.Clamp((int)Math.Round(c[1]), 0, _height - 1), cx = Math.Clamp((int)Math.Round(c[2]), 0, _width - 1);
+        int ci = (cz * _height + cy) * _width + cx;
+        if (candidate.Contains(cz * _zScale, cy, cx) && (Labels[ci] != 0 || (_regions is not null && _regions[ci] == 0) || (_regionDepth is not null && _regionDepth[ci] < minRegionDepth)))
+            return false;
+        var e = candidate.HalfExtents();
+        int z0 = Math.Max(0, (int)Math.Floor((c[0] - e[0]) / _zScale)), z1 = Math.Min(_depth - 1, (int)Math.Ceiling((c[0] + e[0]) / _zScale));
+        int y0 = Math.Max(0, (int)Math.Floor(c[1] - e[1])), y1 = Math.Min(_height - 1, (int)Math.Ceiling(c[1] + e[1]));
+        int x0 = Math.Max(0, (int)Math.Floor(c[2] - e[2])), x1 = Math.Min(_width - 1, (int)Math.Ceiling(c[2] + e[2]));
         uint region = 0;
         for (int z = z0; z <= z1; z++)
             for (int y = y0; y <= y1; y++)

@@ -30,6 +30,17 @@ public sealed record PlacedObject(uint Id, int Class, ObjectShape Shape, double[
     /// <summary>The radius of a sphere around <see cref="Center"/> that holds the whole object.</summary>
     public double BoundingRadius => Shape == ObjectShape.Capsule ? Radii[0] + Radii[1] : Math.Max(Radii[0], Math.Max(Radii[1], Radii[2]));
 
+    /// <summary>Half extents of the tightest axis-aligned box around the object, (z, y, x).</summary>
+    internal double[] HalfExtents()
+    {
+        var e = new double[3];
+        for (int k = 0; k < 3; k++)
+            e[k] = Shape == ObjectShape.Capsule
+                ? Radii[0] * Math.Abs(Axes[k]) + Radii[1]
+                : Math.Sqrt(Math.Pow(Radii[0] * Axes[k], 2) + Math.Pow(Radii[1] * Axes[3 + k], 2) + Math.Pow(Radii[2] * Axes[6 + k], 2));
+        return e;
+    }
+
     /// <summary>
     /// How deep (z, y, x) lies inside, in voxels (distance to the surface for capsules; for ellipsoids
     /// (1 − q) × the smallest semi-axis, q the normalised radius); negative outside.

@@ -1,0 +1,206 @@
+namespace NeuroLens.Imaging.Synthetic;
+
+/// <summary>
+/// Synthetic electron-microscopy neuron sections and volumes with exact instance labels (transfer.md
+/// §1). Cells are a randomly warped weighted (power) Voronoi partition of Poisson seeds; every voxel
+/// belongs to a cell, including membrane voxels, which keep the label of the seed nearest in power
+/// distance, so <c>Labels</c> has no background. Each label's region is connected (face neighbours;
+/// digitisation slivers are merged into a neighbour) and labels are numbered 1, 2, … in raster order.
+/// <c>Mask</c> is the boundary mask for training boundary predictors: 1 exactly where a face neighbour
+/// (4 in 2D, 6 in 3D) has a different label. Membranes are drawn centred on the label change with the
+/// set thickness. <c>Classes</c> marks organelles (1 = mitochondrion, 2 = vesicle), which lie inside one
+/// cell clear of its membrane; <c>Objects</c> lists them. Imaging effects follow in order: blur (in
+/// plane), contrast and gamma, illumination field, per-section brightness, stripes, folds, shot and read
+/// noise.
+/// </summary>
+public static class EmSectionGenerator
+{
+    /// <summary>Class value of mitochondria in <c>Classes</c>.</summary>
+    public const int MitochondrionClass = 1;
+
+    /// <summary>Class value of vesicles in <c>Classes</c>.</summary>
+    public const int VesicleClass = 2;
+
+    /// <summary>Generates one 2D patch (Depth 1) or 3D volume; the same options and seed give identical output.</summary>
+    public static SyntheticSample Generate(EmSectionOptions options, int seed)
+    {
+        options.Validate();
+        var rng = new SyntheticRng(seed);
+        var cells = BuildCells(options, rng.Fork(1));
+        var image = RenderCells(options, cells, rng.Fork(2));
+
+        var placer = new ObjectPlacer(options.Depth, options.Height, options.Width, options.ZScale, 32, cells.Labels, cells.BorderDepth);
+        bool threeD = options.Depth > 1;
+        double voxels = (double)options.Depth * options.Height * options.Width;
+        var organelleRng = rng.Fork(3);
+        placer.Run(organelleRng, new PlacementOptions { Density = options.MitochondriaDensity, MaxAttempts = 200 },
+            (r, centre, id) => Mitochondrion(r, centre, id, options, cells.BorderDepth), options.MembraneThickness);
+        int mitochondria = placer.Objects.Count;
+        int clusters = organelleRng.Poisson(options.VesicleClusterDensity * voxels / 1e6);
+        if (clusters > 0)
+            placer.Run(organelleRng, new PlacementOptions
+            {
+                Count = clusters * options.VesiclesPerCluster,
+                Clustering = 1,
+                ClusterCount = clusters,
+                ClusterSpread = options.VesicleRadius * (1 + Math.Sqrt(options.VesiclesPerCluster)) * 0.7,
+                MaxAttempts = 20,
+            }, (r, centre, id) => Vesicle(r, centre, id, options, threeD), options.MembraneThickness);
+        RenderOrganelles(image, placer, options);
+        ApplyImaging(image, options, rng.Fork(4));
+
+        var boundaries = LabelTopology.Boundaries(cells.Labels, options.Depth, options.Height, options.Width);
+        return new SyntheticSample("em", seed, options,
+            SyntheticSample.Wrap(image, options), SyntheticSample.Wrap(cells.Labels, options),
+            SyntheticSample.Wrap(boundaries, options), SyntheticSample.Wrap(placer.Classes, options), placer.Objects,
+            new Dictionary<string, double>
+            {
+                ["cells"] = cells.Count,
+                ["mitochondria"] = mitochondria,
+                ["vesicles"] = placer.Objects.Count - mitochondria,
+                ["vesicleClusters"] = clusters,
+                ["mergedSliverVoxels"] = cells.MergedVoxels,
+            });
+    }
+
+    /// <summary>Cell labels (1…Count, connected), distance of each voxel to its cell border, and bookkeeping.</summary>
+    internal sealed record Cells(uint[] Labels, float[] BorderDepth, int Count, long MergedVoxels);
+
+    /// <summary>Labels the cells of <paramref name="options"/>.</summary>
+    internal static Cells BuildCells(EmSectionOptions options, SyntheticRng rng)
+    {
+        var layout = EmCellLayout.Create(options, rng);
+        double maxDepth = 1.5 * options.MembraneThickness + 1.3 * options.MitochondriaRadius + 2;
+        var (labels, depth) = layout.Label(maxDepth);
+        long merged = LabelTopology.MergeFragments(labels, options.Depth, options.Height, options.Width);
+        int count = LabelTopology.Relabel(labels);
+        return new Cells(labels, depth, count, merged);
+    }
+
+    /// <summary>Cytoplasm (per-cell brightness × texture) darkened by membranes of the set thickness.</summary>
+    internal static float[] RenderCells(EmSectionOptions options, Cells cells, SyntheticRng rng)
+    {
+        int d = options.Depth, h = options.Height, w = options.Width;
+        var brightness = new double[cells.Count + 1];
+        var cellRng = rng.Fork(1);
+        for (int c = 1; c <= cells.Count; c++) brightness[c] = options.CytoplasmIntensity + options.CellIntensitySpread * cellRng.Gaussian();
+        double ts = options.TextureScale;
+        var texture = SyntheticFields.FilteredNoise(rng.Fork(2), d, h, w, d > 1 ? ts / options.ZScale : 0, ts, ts);
+        double sigma = options.MembraneThickness / 2.3548; // FWHM → sigma
+        var image = new float[texture.LongLength];
+        for (long i = 0; i < image.LongLength; i++)
+        {
+            double v = brightness[cells.Labels[i]] * (1 + options.TextureAmplitude * texture[i]);
+            double m = cells.BorderDepth[i] / sigma;
+            image[i] = (float)(v * (1 - options.MembraneDarkness * Math.Exp(-0.5 * m * m)));
+        }
+        return image;
+    }
+
+    /// <summary>
+    /// A mitochondrion: a capsule that runs along its neurite (the cell elongation direction with some
+    /// scatter; a random direction with probability 1/Elongation) and whose radius is shrunk to fit the
+    /// cell at its centre (<paramref name="borderDepth"/> less a membrane thickness).
+    /// </summary>
+    internal static PlacedObject Mitochondrion(SyntheticRng r, double[] centre, uint id, EmSectionOptions o, float[] borderDepth)
+    {
+        bool threeD = o.Depth > 1;
+        int z = Math.Clamp((int)Math.Round(centre[0] / o.ZScale), 0, o.Depth - 1);
+        int y = Math.Clamp((int)Math.Round(centre[1]), 0, o.Height - 1), x = Math.Clamp((int)Math.Round(centre[2]), 0, o.Width - 1);
+        double room = borderDepth[((long)z * o.Height + y) * o.Width + x] - o.MembraneThickness;
+        double radius = o.MitochondriaRadius * r.Uniform(0.7, 1.3);
+        if (room >= 2) radius = Math.Min(radius, 0.9 * room);
+        double half = o.MitochondriaHalfLength * r.Uniform(0.3, 1.5);
+        double[] axes;
+        if (r.NextDouble() < 1 / o.Elongation) axes = PlacedObject.RandomAxes(r, threeD, mainInPlane: true);
+        else
+        {
+            var d = EmCellLayout.Direction(o);
+            double[] a = [threeD ? d[0] + 0.25 * r.Gaussian() : 0, d[1] + 0.25 * r.Gaussian(), d[2] + 0.25 * r.Gaussian()];
+            axes = PlacedObject.FrameAround(a);
+        }
+        return new PlacedObject(id, MitochondrionClass, ObjectShape.Capsule, centre, [half, radius, radius], axes, o.MitochondriaDarkness);
+    }
+
+    /// <summary>A vesicle: a small sphere.</summary>
+    internal static PlacedObject Vesicle(SyntheticRng r, double[] centre, uint id, EmSectionOptions o, bool threeD)
+    {
+        double radius = o.VesicleRadius * r.Uniform(0.8, 1.2);
+        return new PlacedObject(id, VesicleClass, ObjectShape.Ellipsoid, centre, [radius, radius, radius],
+            PlacedObject.RandomAxes(r, threeD), o.MembraneDarkness);
+    }
+
+    /// <summary>
+    /// Draws the placed organelles over the cytoplasm: mitochondria as a dark matrix with lighter cristae
+    /// lamellae across the long axis inside a dark double membrane; vesicles as a dark membrane ring
+    /// around a slightly lighter lumen.
+    /// </summary>
+    internal static void RenderOrganelles(float[] image, ObjectPlacer placer, EmSectionOptions options)
+    {
+        int h = options.Height, w = options.Width;
+        double period = Math.Max(3, options.MitochondriaRadius * 0.7);
+        for (long i = 0; i < image.LongLength; i++)
+        {
+            uint id = placer.Labels[i];
+            if (id == 0) continue;
+            var obj = placer.Objects[(int)id - 1];
+            double z = i / ((long)h * w) * options.ZScale, y = i / w % h, x = i % w;
+            double inside = obj.InsideDepth(z, y, x);
+            double v = image[i];
+            if (obj.Class == MitochondrionClass)
+            {
+                double cristae = Math.Pow(0.5 + 0.5 * Math.Cos(2 * Math.PI * obj.AlongAxis(z, y, x) / period + obj.Id), 6);
+                double matrix = 1 - obj.Intensity * (1 - 0.55 * cristae * Math.Min(1, inside / 2));
+                double rim = Math.Exp(-0.5 * Math.Pow(inside / 0.9, 2));
+                v *= matrix * (1 - 0.5 * rim);
+            }
+            else
+            {
+                double ring = Math.Exp(-0.5 * Math.Pow((inside - 0.7) / 0.7, 2));
+                v = Math.Min(1, v * 1.08) * (1 - obj.Intensity * ring);
+            }
+            image[i] = (float)v;
+        }
+    }
+
+    /// <summary>Blur, contrast, gamma, illumination, section brightness, stripes, folds and noise, clipped to [0, 1].</summary>
+    internal static void ApplyImaging(float[] image, EmSectionOptions o, SyntheticRng rng)
+    {
+        int d = o.Depth, h = o.Height, w = o.Width;
+        SyntheticBlur.Blur(image, d, h, w, 0, o.BlurSigma, o.BlurSigma);
+        var field = SyntheticFields.Smooth(rng.Fork(1), d, h, w, o.ZScale, o.IlluminationScale, 4);
+        var sectionRng = rng.Fork(2);
+        double ca = Math.Cos(o.StripeAngle), sa = Math.Sin(o.StripeAngle);
+        for (int z = 0; z < d; z++)
+        {
+            double gain = d > 1 ? 1 + o.SectionBrightnessJitter * sectionRng.Gaussian() : 1;
+            // Stripes: a random value per stripe across the stripe direction, cosine-interpolated.
+            int stripes = (int)Math.Ceiling((h + w) / o.StripePeriod) + 2;
+            var stripe = new double[stripes + 1];
+            for (int k = 0; k <= stripes; k++) stripe[k] = sectionRng.Uniform(-1, 1);
+            bool fold = sectionRng.NextDouble() < o.FoldProbability;
+            double foldAngle = sectionRng.Uniform(0, Math.PI), foldY = sectionRng.Uniform(0, h), foldX = sectionRng.Uniform(0, w);
+            double fc = Math.Cos(foldAngle), fs = Math.Sin(foldAngle);
+            for (int y = 0; y < h; y++)
+                for (int x = 0; x < w; x++)
+                {
+                    long i = ((long)z * h + y) * w + x;
+                    double v = 0.5 + o.Contrast * (image[i] - 0.5);
+                    v = Math.Pow(Math.Clamp(v, 0, 1), o.Gamma);
+                    v *= gain * (1 + o.IlluminationVariation * field[i]);
+                    double u = ((y * ca - x * sa) + w) / o.StripePeriod;
+                    int k = Math.Clamp((int)u, 0, stripes - 1);
+                    double t = 0.5 - 0.5 * Math.Cos(Math.PI * (u - k));
+                    v += o.StripeAmplitude * (stripe[k] * (1 - t) + stripe[k + 1] * t);
+                    if (fold)
+                    {
+                        double s = Math.Abs((y - foldY) * fc - (x - foldX) * fs);
+                        double band = Math.Clamp((o.FoldWidth / 2 - s) / 2 + 0.5, 0, 1);
+                        v *= 1 - o.FoldDarkness * band;
+                    }
+                    image[i] = (float)v;
+                }
+        }
+        SyntheticFields.CameraNoise(image, rng.Fork(3), o.Photons, o.ReadNoise);
+    }
+}
