@@ -63,8 +63,15 @@ internal sealed class ObjectPlacer
             if (options.Count is null && options.TargetPrevalence is double p && Prevalence >= p) break;
             double[] centre = rng.NextDouble() < options.Clustering ? ClusteredPoint(rng, centres[rng.NextInt(centres.Length)], options.ClusterSpread) : UniformPoint(rng);
             var candidate = make(rng, centre, (uint)(Objects.Count + 1));
-            if (TryPlace(candidate, minRegionDepth)) failures = 0;
-            else failures++;
+            // A capsule that does not fit is shortened (to 60 %, then 30 %) before the proposal is given up,
+            // as long bodies rarely fit a cell at a random angle and position.
+            bool placed = TryPlace(candidate, minRegionDepth);
+            for (int shorten = 0; !placed && candidate.Shape == ObjectShape.Capsule && shorten < 2; shorten++)
+            {
+                candidate = candidate with { Radii = [candidate.Radii[0] * (shorten == 0 ? 0.6 : 0.5), candidate.Radii[1], candidate.Radii[2]] };
+                placed = TryPlace(candidate, minRegionDepth);
+            }
+            failures = placed ? 0 : failures + 1;
         }
     }
 

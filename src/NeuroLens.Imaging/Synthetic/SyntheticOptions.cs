@@ -42,7 +42,8 @@ public abstract record SyntheticOptions
 /// <see cref="Density"/>. Positions are uniform (complete spatial randomness) or, for a fraction
 /// <see cref="Clustering"/> of objects, a Thomas cluster process: Gaussian scatter of sd
 /// <see cref="ClusterSpread"/> around one of <see cref="ClusterCount"/> uniform cluster centres. Objects
-/// never overlap: a proposal that touches a placed object is rejected and redrawn.
+/// never overlap: a proposal that touches a placed object (or, for organelles, leaves its cell) is rejected
+/// and redrawn; a capsule is first shortened to 60 % and then 30 % of its length.
 /// </summary>
 public sealed record PlacementOptions
 {
