@@ -31,19 +31,25 @@ public static class EmSectionGenerator
 
         var placer = new ObjectPlacer(options.Depth, options.Height, options.Width, options.ZScale, 32, cells.Labels, cells.BorderDepth);
         bool threeD = options.Depth > 1;
+        // Densities count profiles per 10⁶ voxels of a section. A volume gets N_V = n_A / E bodies per unit
+        // volume, E the body's mean extent along z, so that each of its sections shows the same profiles
+        // per area as a 2D patch (stereology: n_A = N_V × mean caliper diameter).
+        double spread = options.VesicleRadius * (1 + Math.Sqrt(options.VesiclesPerCluster)) * 0.7;
+        double mitoPerVoxel = options.MitochondriaDensity * (threeD ? options.ZScale / (2 * options.MitochondriaRadius + 0.9 * options.MitochondriaHalfLength) : 1);
+        double clustersPerVoxel = options.VesicleClusterDensity * (threeD ? options.ZScale / (2 * spread + 2 * options.VesicleRadius) : 1);
         double voxels = (double)options.Depth * options.Height * options.Width;
         var organelleRng = rng.Fork(3);
-        placer.Run(organelleRng, new PlacementOptions { Density = options.MitochondriaDensity, MaxAttempts = 200 },
+        placer.Run(organelleRng, new PlacementOptions { Density = mitoPerVoxel, MaxAttempts = 200 },
             (r, centre, id) => Mitochondrion(r, centre, id, options, cells.BorderDepth), options.MembraneThickness);
         int mitochondria = placer.Objects.Count;
-        int clusters = organelleRng.Poisson(options.VesicleClusterDensity * voxels / 1e6);
+        int clusters = organelleRng.Poisson(clustersPerVoxel * voxels / 1e6);
         if (clusters > 0)
             placer.Run(organelleRng, new PlacementOptions
             {
                 Count = clusters * options.VesiclesPerCluster,
                 Clustering = 1,
                 ClusterCount = clusters,
-                ClusterSpread = options.VesicleRadius * (1 + Math.Sqrt(options.VesiclesPerCluster)) * 0.7,
+                ClusterSpread = spread,
                 MaxAttempts = 20,
             }, (r, centre, id) => Vesicle(r, centre, id, options, threeD), options.MembraneThickness);
         RenderOrganelles(image, placer, options);

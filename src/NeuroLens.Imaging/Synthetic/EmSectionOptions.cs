@@ -56,7 +56,7 @@ public sealed record EmSectionOptions : SyntheticOptions
 
     // Organelles.
 
-    /// <summary>Mitochondria per 10⁶ voxels (placed inside cells, clear of membranes).</summary>
+    /// <summary>Mitochondrion profiles per 10⁶ voxels of a section (placed inside cells, clear of membranes); volumes get the 3D density that gives each section as many.</summary>
     public double MitochondriaDensity { get; init; } = 120;
 
     /// <summary>Mean mitochondrion radius, in xy voxels.</summary>
@@ -68,7 +68,7 @@ public sealed record EmSectionOptions : SyntheticOptions
     /// <summary>Relative darkening of the mitochondrial matrix, in [0, 1].</summary>
     public double MitochondriaDarkness { get; init; } = 0.45;
 
-    /// <summary>Vesicle clusters (synaptic boutons) per 10⁶ voxels.</summary>
+    /// <summary>Vesicle clusters (synaptic boutons) per 10⁶ voxels of a section, as for <see cref="MitochondriaDensity"/>.</summary>
     public double VesicleClusterDensity { get; init; } = 60;
 
     /// <summary>Vesicles per cluster.</summary>
