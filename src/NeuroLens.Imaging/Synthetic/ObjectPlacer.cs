@@ -48,7 +48,8 @@ internal sealed class ObjectPlacer
 
     /// <summary>
     /// Places objects made by <paramref name="make"/> (given the generator, a centre and the next id)
-    /// until the mode of <paramref name="options"/> is satisfied. <paramref name="minRegionDepth"/> is
+    /// until the mode of <paramref name="options"/> is satisfied: counts are of the objects this call
+    /// adds, prevalence is of all objects placed so far. <paramref name="minRegionDepth"/> is
     /// the distance every object voxel keeps from its region's border when a region map is set.
     /// </summary>
     public void Run(SyntheticRng rng, PlacementOptions options, Func<SyntheticRng, double[], uint, PlacedObject> make, double minRegionDepth = 0)
@@ -57,8 +58,8 @@ internal sealed class ObjectPlacer
         for (int k = 0; k < centres.Length; k++) centres[k] = UniformPoint(rng);
         double voxels = (double)_depth * _height * _width;
         int target = options.Count ?? (options.TargetPrevalence is null ? rng.Poisson(options.Density * voxels / 1e6) : int.MaxValue);
-        int failures = 0;
-        while (Objects.Count < target && failures < options.MaxAttempts)
+        int failures = 0, start = Objects.Count;
+        while (Objects.Count - start < target && failures < options.MaxAttempts)
         {
             if (options.Count is null && options.TargetPrevalence is double p && Prevalence >= p) break;
             double[] centre = rng.NextDouble() < options.Clustering ? ClusteredPoint(rng, centres[rng.NextInt(centres.Length)], options.ClusterSpread) : UniformPoint(rng);

@@ -48,8 +48,8 @@ public sealed record TissueOptions : SyntheticOptions
     /// <summary>Optical density scale of all stains (1 = typical slide).</summary>
     public double StainStrength { get; init; } = 1;
 
-    /// <summary>Nucleus size: sigma of the noise whose peaks are nuclei, in xy voxels.</summary>
-    public double NucleusScale { get; init; } = 2.8;
+    /// <summary>Mean nucleus radius, in xy voxels (spindle-shaped nuclei of the fibrous texture are longer).</summary>
+    public double NucleusRadius { get; init; } = 4.5;
 
     /// <summary>Brightness of empty glass, in [0, 1].</summary>
     public double Background { get; init; } = 0.94;
@@ -71,8 +71,8 @@ public sealed record TissueOptions : SyntheticOptions
         if (TargetPrevalence is double p && !(p >= 0 && p <= 1)) throw new NeuroLensException($"tissue TargetPrevalence must lie in [0, 1], got {p}.");
         if (ChunkSize < 1) throw new NeuroLensException($"tissue ChunkSize must be positive, got {ChunkSize}.");
         if (TextureCount is < 1 or > 4) throw new NeuroLensException($"tissue TextureCount must lie in 1..4, got {TextureCount}.");
-        if (!(PieceScale > 0 && RegionScale > 0 && NucleusScale > 0 && StainStrength >= 0 && EdgeRoughness >= 0 && BlurSigma >= 0 && Photons >= 0 && ReadNoise >= 0))
-            throw new NeuroLensException("tissue PieceScale, RegionScale and NucleusScale must be positive and StainStrength, EdgeRoughness, BlurSigma, Photons, ReadNoise non-negative.");
+        if (!(PieceScale > 0 && RegionScale > 0 && NucleusRadius > 0 && StainStrength >= 0 && EdgeRoughness >= 0 && BlurSigma >= 0 && Photons >= 0 && ReadNoise >= 0))
+            throw new NeuroLensException("tissue PieceScale, RegionScale and NucleusRadius must be positive and StainStrength, EdgeRoughness, BlurSigma, Photons, ReadNoise non-negative.");
         if (!(Background is > 0 and <= 1)) throw new NeuroLensException($"tissue Background must lie in (0, 1], got {Background}.");
     }
 }
@@ -81,8 +81,10 @@ public sealed record TissueOptions : SyntheticOptions
 /// Tissue sections: pieces of tissue (the upper level set of smoothed noise) on an empty slide, divided
 /// into regions of up to four filtered-noise textures with different spectra, rendered by Beer–Lambert
 /// absorption of haematoxylin, eosin or DAB with the stain vectors of Ruifrok and Johnston (2001).
-/// Ground truth: <c>Mask</c> = tissue; <c>Labels</c> = connected tissue pieces; <c>Classes</c> = texture
-/// (1 cellular, 2 fibrous, 3 loose, 4 dense cellular) inside tissue.
+/// Nuclei are placed ellipsoids (round and crowded in cellular textures, spindle-shaped along the fibres
+/// in fibrous ones) inside one texture region. Ground truth: <c>Mask</c> = tissue; <c>Labels</c> =
+/// connected tissue pieces; <c>Classes</c> = texture (1 cellular, 2 fibrous, 3 loose, 4 dense cellular)
+/// inside tissue; <c>Objects</c> = the nuclei (their <c>Class</c> is their texture).
 /// </summary>
 public static class TissueGenerator
 {
@@ -108,7 +110,8 @@ public static class TissueGenerator
 
         // Texture regions: nearest of a few seeds in warped coordinates, textures cycled over seeds.
         var classes = Regions(options, rng.Fork(3), mask);
-        var (haem, second) = StainAmounts(options, rng.Fork(4), classes);
+        var nuclei = PlaceNuclei(options, rng.Fork(6), classes);
+        var (haem, second) = StainAmounts(options, rng.Fork(4), classes, nuclei);
 
         int channels = options.Stain == TissueStain.Grey ? 1 : 3;
         var secondVector = options.Stain == TissueStain.HematoxylinDab ? Dab : Eosin;
@@ -133,10 +136,11 @@ public static class TissueGenerator
         var maskVolume = SyntheticSample.Wrap(mask, options);
         return new SyntheticSample("tissue", seed, options,
             SyntheticSample.Wrap(image, options, channels), SyntheticSample.Wrap(labels, options), maskVolume,
-            SyntheticSample.Wrap(classes, options), [],
+            SyntheticSample.Wrap(classes, options), nuclei.Objects,
             new Dictionary<string, double>
             {
                 ["pieces"] = pieces,
+                ["nuclei"] = nuclei.Objects.Count,
                 ["coverage"] = mask.Count(v => v != 0) / (double)n,
                 ["prevalence"] = Prevalence.Measure(maskVolume, options.ChunkSize),
                 ["prevalenceChunkSize"] = options.ChunkSize,
@@ -207,13 +211,56 @@ public static class TissueGenerator
         return classes;
     }
 
-    // Stain amounts per voxel for the four textures, each a different spectrum: nuclei as peaks of
-    // band-limited noise; fibres as strongly anisotropic noise; loose tissue as coarse noise with lumina.
-    private static (float[] Haematoxylin, float[] Second) StainAmounts(TissueOptions o, SyntheticRng rng, byte[] classes)
+    // Nuclei per texture: (area fraction covered, radius factor, elongation along x). Cellular tissue is
+    // crowded with round nuclei, fibrous tissue has few spindle-shaped ones along its fibres, loose tissue few
+    // small ones, dense cellular tissue (lymphoid-like) is packed.
+    private static readonly (double Cover, double Size, double Elongation)[] NucleusKinds =
+        [(0.22, 1.0, 1.2), (0.05, 0.6, 3.5), (0.04, 0.8, 1.2), (0.42, 0.85, 1.1)];
+
+    // Places non-overlapping ellipsoidal nuclei inside the region of each texture, centres drawn from its voxels.
+    private static ObjectPlacer PlaceNuclei(TissueOptions o, SyntheticRng rng, byte[] classes)
     {
         int d = o.Depth, h = o.Height, w = o.Width;
-        double zs = d > 1 ? 1 / o.ZScale : 0, ns = o.NucleusScale;
-        var nuclei = SyntheticFields.FilteredNoise(rng.Fork(1), d, h, w, ns * zs, ns, ns);
+        bool threeD = d > 1;
+        var regions = new uint[classes.LongLength];
+        var voxelsOf = new List<int>[5];
+        for (int k = 0; k < 5; k++) voxelsOf[k] = [];
+        for (int i = 0; i < classes.Length; i++)
+        {
+            regions[i] = classes[i];
+            if (classes[i] != 0) voxelsOf[classes[i]].Add(i);
+        }
+        var placer = new ObjectPlacer(d, h, w, o.ZScale, o.ChunkSize, regions);
+        for (int k = 1; k <= o.TextureCount; k++)
+        {
+            var (cover, size, elongation) = NucleusKinds[k - 1];
+            var voxels = voxelsOf[k];
+            if (voxels.Count == 0) continue;
+            double r = o.NucleusRadius * size;
+            double bodyVolume = threeD ? 4.0 / 3 * Math.PI * r * r * r * elongation / o.ZScale : Math.PI * r * r * elongation;
+            int count = rng.Poisson(cover * voxels.Count / bodyVolume);
+            placer.Run(rng, new PlacementOptions { Count = count, MaxAttempts = 30 }, (g, _, id) =>
+            {
+                int v = voxels[g.NextInt(voxels.Count)];
+                double[] centre = [v / (h * w) * o.ZScale, v / w % h + g.Uniform(-0.5, 0.5), v % w + g.Uniform(-0.5, 0.5)];
+                double radius = r * g.Uniform(0.75, 1.25);
+                double[] radii = [radius * elongation, radius * g.Uniform(0.8, 1.0), radius * g.Uniform(0.8, 1.0)];
+                double[] axes = elongation > 2
+                    ? PlacedObject.FrameAround([threeD ? 0.15 * g.Gaussian() : 0, 0.15 * g.Gaussian(), 1])
+                    : PlacedObject.FrameAround(threeD ? [g.Gaussian(), g.Gaussian(), g.Gaussian()] : [0, g.Gaussian(), g.Gaussian()]);
+                return new PlacedObject(id, k, ObjectShape.Ellipsoid, centre, radii, axes, g.Uniform(0.8, 1.1));
+            });
+        }
+        return placer;
+    }
+
+    // Stain amounts per voxel. Nuclei: haematoxylin with chromatin texture and a darker rim. Textures have
+    // different spectra: granular cytoplasm (fine noise), fibres (noise stretched 10 × along x), loose tissue
+    // (coarse noise with empty lumina), and dense tissue with little cytoplasm.
+    private static (float[] Haematoxylin, float[] Second) StainAmounts(TissueOptions o, SyntheticRng rng, byte[] classes, ObjectPlacer nuclei)
+    {
+        int d = o.Depth, h = o.Height, w = o.Width;
+        double zs = d > 1 ? 1 / o.ZScale : 0;
         var fine = SyntheticFields.FilteredNoise(rng.Fork(2), d, h, w, 0.8 * zs, 0.8, 0.8);
         var fibres = SyntheticFields.FilteredNoise(rng.Fork(3), d, h, w, 0.8 * zs, 0.7, 7);
         var coarse = SyntheticFields.FilteredNoise(rng.Fork(4), d, h, w, 5 * zs, 5, 5);
@@ -226,34 +273,24 @@ public static class TissueGenerator
             switch (classes[i])
             {
                 case 0: continue;
-                case 1: // cellular: round nuclei (top ~10 % of band-limited noise) in granular cytoplasm
-                    hAmount = 0.12 + 0.9 * Smoothstep(nuclei[i], 0.8, 1.2);
-                    sAmount = 0.45 + 0.12 * fine[i];
-                    break;
-                case 2: // fibrous: streaks along x, few elongated nuclei
-                    hAmount = 0.08 + 0.8 * Smoothstep(fibres[i] + 0.5 * nuclei[i], 2.0, 2.4);
-                    sAmount = 0.65 + 0.3 * fibres[i];
-                    break;
-                case 3: // loose: coarse texture with empty lumina
-                    hAmount = 0.06 + 0.8 * Smoothstep(nuclei[i], 1.8, 2.2);
-                    sAmount = coarse[i] > 0.9 ? 0.04 : 0.3 + 0.15 * coarse[i] + 0.06 * fine[i];
-                    break;
-                default: // dense cellular: crowded nuclei, little cytoplasm
-                    hAmount = 0.2 + 0.9 * Smoothstep(nuclei[i], 0.2, 0.7);
-                    sAmount = 0.25 + 0.08 * fine[i];
-                    break;
+                case 1: hAmount = 0.1; sAmount = 0.45 + 0.12 * fine[i]; break;
+                case 2: hAmount = 0.06; sAmount = 0.65 + 0.3 * fibres[i]; break;
+                case 3: hAmount = 0.05; sAmount = coarse[i] > 0.9 ? 0.04 : 0.3 + 0.15 * coarse[i] + 0.06 * fine[i]; break;
+                default: hAmount = 0.15; sAmount = 0.25 + 0.08 * fine[i]; break;
             }
             // DAB marks the cytoplasm of the cellular textures only, as an immunostain would mark one cell type.
             if (dab) sAmount = classes[i] is 1 or 4 ? 1.3 * sAmount : 0.05;
+            uint id = nuclei.Labels[i];
+            if (id != 0)
+            {
+                var n = nuclei.Objects[(int)id - 1];
+                double inside = n.InsideDepth(i / ((long)h * w) * o.ZScale, i / w % h, i % w);
+                hAmount = n.Intensity * (0.85 + 0.25 * fine[i] + 0.35 * Math.Exp(-inside * inside / 0.8));
+                sAmount *= 0.3;
+            }
             haem[i] = (float)Math.Max(0, hAmount);
             second[i] = (float)Math.Max(0, sAmount);
         }
         return (haem, second);
-    }
-
-    private static double Smoothstep(double v, double lo, double hi)
-    {
-        double t = Math.Clamp((v - lo) / (hi - lo), 0, 1);
-        return t * t * (3 - 2 * t);
     }
 }

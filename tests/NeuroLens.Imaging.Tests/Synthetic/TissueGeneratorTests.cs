@@ -94,15 +94,42 @@ public class TissueGeneratorTests
     [Fact]
     public void FibrousTextureRunsAlongX()
     {
-        var s = TissueGenerator.Generate(Small with { Width = 256, Height = 256, Coverage = 0.7, Stain = TissueStain.Grey }, 8);
+        var s = TissueGenerator.Generate(Small with { Width = 256, Height = 256, Coverage = 0.7, Stain = TissueStain.Grey, Photons = 0, ReadNoise = 0 }, 8);
+        // The fibre texture itself, away from nuclei (whose blur halo reaches about 3 voxels).
+        bool Fibre(int y, int x) => s.Classes[0, y, x] == 2 && !s.Objects.Any(n => Math.Abs(n.Center[1] - y) < n.BoundingRadius + 3 && Math.Abs(n.Center[2] - x) < n.BoundingRadius + 3);
         double alongX = 0, alongY = 0;
         for (int y = 1; y < 256; y++)
             for (int x = 1; x < 256; x++)
-                if (s.Classes[0, y, x] == 2 && s.Classes[0, y, x - 1] == 2 && s.Classes[0, y - 1, x] == 2)
+                if (Fibre(y, x) && Fibre(y, x - 1) && Fibre(y - 1, x))
                 {
                     alongX += Math.Abs(s.Image[0, y, x] - s.Image[0, y, x - 1]);
                     alongY += Math.Abs(s.Image[0, y, x] - s.Image[0, y - 1, x]);
                 }
-        Assert.True(alongY > 1.3 * alongX, $"change along y {alongY:F1} vs along x {alongX:F1}");
+        Assert.True(alongY > 2 * alongX, $"change along y {alongY:F1} vs along x {alongX:F1}");
+    }
+
+    [Fact]
+    public void NucleiSitInsideOneTextureAndAreDark()
+    {
+        var s = TissueGenerator.Generate(Small with { Coverage = 0.6, Stain = TissueStain.Grey }, 5);
+        Assert.True(s.Objects.Count > 10, $"only {s.Objects.Count} nuclei");
+        var inNucleus = new bool[s.Mask.Data.Length];
+        foreach (var n in s.Objects)
+        {
+            var textures = new HashSet<byte>();
+            for (int y = 0; y < s.Mask.Height; y++)
+                for (int x = 0; x < s.Mask.Width; x++)
+                    if (n.Contains(0, y, x))
+                    {
+                        long i = s.Mask.Index(0, y, x);
+                        Assert.False(inNucleus[i], "nuclei overlap");
+                        inNucleus[i] = true;
+                        textures.Add(s.Classes.Data[i]);
+                    }
+            Assert.Equal(new HashSet<byte> { (byte)n.Class }, textures);
+        }
+        double nuclei = SyntheticAssert.MeanWhere(s.Image, i => inNucleus[i]);
+        double rest = SyntheticAssert.MeanWhere(s.Image, i => !inNucleus[i] && s.Mask.Data[i] == 1);
+        Assert.True(nuclei < rest - 0.1, $"nuclei {nuclei:F3} vs other tissue {rest:F3}");
     }
 }
