@@ -9,7 +9,7 @@ namespace NeuroLens.Imaging.Synthetic;
 /// <c>Mask</c> is the boundary mask for training boundary predictors: 1 exactly where a face neighbour
 /// (4 in 2D, 6 in 3D) has a different label. Membranes are drawn centred on the label change with the
 /// set thickness. <c>Classes</c> marks organelles (1 = mitochondrion, 2 = vesicle), which lie inside one
-/// cell clear of its membrane; <c>Objects</c> lists them. Imaging effects follow in order: blur (in
+/// cell clear of its membrane (and myelin), and myelin sheaths (3); <c>Objects</c> lists the organelles. Imaging effects follow in order: blur (in
 /// plane), contrast and gamma, illumination field, per-section brightness, stripes, folds, shot and read
 /// noise.
 /// </summary>
@@ -21,6 +21,12 @@ public static class EmSectionGenerator
     /// <summary>Class value of vesicles in <c>Classes</c>.</summary>
     public const int VesicleClass = 2;
 
+    /// <summary>Class value of myelin sheaths in <c>Classes</c> (EM sections only; myelin keeps its axon's cell label).</summary>
+    public const int MyelinClass = 3;
+
+    // Relative darkening of myelin.
+    private const double MyelinDarkness = 0.75;
+
     /// <summary>Generates one 2D patch (Depth 1) or 3D volume; the same options and seed give identical output.</summary>
     public static SyntheticSample Generate(EmSectionOptions options, int seed)
     {
@@ -29,7 +35,7 @@ public static class EmSectionGenerator
         var cells = BuildCells(options, rng.Fork(1));
         var image = RenderCells(options, cells, rng.Fork(2));
 
-        var placer = new ObjectPlacer(options.Depth, options.Height, options.Width, options.ZScale, 32, cells.Labels, cells.BorderDepth);
+        var placer = new ObjectPlacer(options.Depth, options.Height, options.Width, options.ZScale, 32, cells.Labels, cells.FreeDepth);
         bool threeD = options.Depth > 1;
         // Densities count profiles per 10⁶ voxels of a section. A volume gets N_V = n_A / E bodies per unit
         // volume, E the body's mean extent along z, so that each of its sections shows the same profiles
@@ -40,7 +46,7 @@ public static class EmSectionGenerator
         double voxels = (double)options.Depth * options.Height * options.Width;
         var organelleRng = rng.Fork(3);
         placer.Run(organelleRng, new PlacementOptions { Density = mitoPerVoxel, MaxAttempts = 200 },
-            (r, centre, id) => Mitochondrion(r, centre, id, options, cells.BorderDepth), options.MembraneThickness);
+            (r, centre, id) => Mitochondrion(r, centre, id, options, cells.FreeDepth), options.MembraneThickness);
         int mitochondria = placer.Objects.Count;
         int clusters = organelleRng.Poisson(clustersPerVoxel * voxels / 1e6);
         if (clusters > 0)
@@ -55,13 +61,17 @@ public static class EmSectionGenerator
         RenderOrganelles(image, placer, options);
         ApplyImaging(image, options, rng.Fork(4));
 
+        var classes = placer.Classes;
+        for (long i = 0; i < classes.LongLength; i++)
+            if (InMyelin(cells, i)) classes[i] = MyelinClass;
         var boundaries = LabelTopology.Boundaries(cells.Labels, options.Depth, options.Height, options.Width);
         return new SyntheticSample("em", seed, options,
             SyntheticSample.Wrap(image, options), SyntheticSample.Wrap(cells.Labels, options),
-            SyntheticSample.Wrap(boundaries, options), SyntheticSample.Wrap(placer.Classes, options), placer.Objects,
+            SyntheticSample.Wrap(boundaries, options), SyntheticSample.Wrap(classes, options), placer.Objects,
             new Dictionary<string, double>
             {
                 ["cells"] = cells.Count,
+                ["myelinatedAxons"] = cells.Myelinated.Count(m => m),
                 ["mitochondria"] = mitochondria,
                 ["vesicles"] = placer.Objects.Count - mitochondria,
                 ["vesicleClusters"] = clusters,
@@ -69,19 +79,67 @@ public static class EmSectionGenerator
             });
     }
 
-    /// <summary>Cell labels (1…Count, connected), distance of each voxel to its cell border, and bookkeeping.</summary>
-    internal sealed record Cells(uint[] Labels, float[] BorderDepth, int Count, long MergedVoxels);
+    /// <summary>
+    /// Cell labels (1…Count, connected), each voxel's distance to its cell border, which cells are
+    /// myelinated (indexed by label), how deep each voxel lies in a myelin sheath (positive inside, null
+    /// without myelin), the distance left for organelles, and bookkeeping.
+    /// </summary>
+    internal sealed record Cells(uint[] Labels, float[] BorderDepth, bool[] Myelinated, float[]? Sheath, float[] FreeDepth, int Count, long MergedVoxels);
 
-    /// <summary>Labels the cells of <paramref name="options"/>.</summary>
+    /// <summary>Labels the cells of <paramref name="options"/> and picks the myelinated axons.</summary>
     internal static Cells BuildCells(EmSectionOptions options, SyntheticRng rng)
     {
         var layout = EmCellLayout.Create(options, rng);
         double maxDepth = 1.5 * options.MembraneThickness + 1.3 * options.MitochondriaRadius + 2;
+        // Myelinated axons need the inscribed radius of their cell, so depths are measured further.
+        if (options.MyelinFraction > 0) maxDepth = Math.Max(maxDepth, 0.6 * options.CellDiameter + options.MyelinThickness);
         var (labels, depth) = layout.Label(maxDepth);
         long merged = LabelTopology.MergeFragments(labels, options.Depth, options.Height, options.Width);
         int count = LabelTopology.Relabel(labels);
-        return new Cells(labels, depth, count, merged);
+
+        // Myelinated axons: each cell of at least median size with probability 2 × MyelinFraction.
+        var size = new long[count + 1];
+        foreach (uint l in labels) size[l]++;
+        long median = count == 0 ? 0 : size.Skip(1).Order().ElementAt(count / 2);
+        var myelinated = new bool[count + 1];
+        var myelinRng = rng.Fork(4);
+        for (int c = 1; c <= count && options.MyelinFraction > 0; c++)
+            myelinated[c] = myelinRng.NextDouble() < 2 * options.MyelinFraction && size[c] >= median;
+        if (!myelinated.Contains(true)) return new Cells(labels, depth, myelinated, null, depth, count, merged);
+        var sheath = Sheaths(options, labels, depth, myelinated);
+        var free = new float[depth.LongLength];
+        for (long i = 0; i < depth.LongLength; i++) free[i] = myelinated[labels[i]] ? -sheath[i] : depth[i];
+        return new Cells(labels, depth, myelinated, sheath, free, count, merged);
     }
+
+    // Myelin sheath depth per voxel of a myelinated axon, per section: the axon is a round core of radius
+    // (inscribed radius − thickness) around the profile's centroid, the sheath everything else of the
+    // profile and at least the set thickness wide, so axons look round inside polygonal sheaths.
+    private static float[] Sheaths(EmSectionOptions o, uint[] labels, float[] depth, bool[] myelinated)
+    {
+        int h = o.Height, w = o.Width;
+        long plane = (long)h * w;
+        var sheath = new float[labels.LongLength];
+        var profiles = new Dictionary<(uint, int), (double Y, double X, long N, double Inscribed)>();
+        for (long i = 0; i < labels.LongLength; i++)
+        {
+            if (!myelinated[labels[i]]) continue;
+            var key = (labels[i], (int)(i / plane));
+            var p = profiles.GetValueOrDefault(key);
+            profiles[key] = (p.Y + i % plane / w, p.X + i % w, p.N + 1, Math.Max(p.Inscribed, depth[i]));
+        }
+        for (long i = 0; i < labels.LongLength; i++)
+        {
+            if (!myelinated[labels[i]]) continue;
+            var p = profiles[(labels[i], (int)(i / plane))];
+            double dy = i % plane / w - p.Y / p.N, dx = i % w - p.X / p.N;
+            double core = Math.Max(1, p.Inscribed - o.MyelinThickness);
+            sheath[i] = (float)Math.Max(o.MyelinThickness - depth[i], Math.Sqrt(dy * dy + dx * dx) - core);
+        }
+        return sheath;
+    }
+
+    private static bool InMyelin(Cells cells, long i) => cells.Sheath is { } sheath && sheath[i] > 0;
 
     /// <summary>Cytoplasm (per-cell brightness × texture) darkened by membranes of the set thickness.</summary>
     internal static float[] RenderCells(EmSectionOptions options, Cells cells, SyntheticRng rng)
@@ -98,7 +156,11 @@ public static class EmSectionGenerator
         {
             double v = brightness[cells.Labels[i]] * (1 + options.TextureAmplitude * texture[i]);
             double m = cells.BorderDepth[i] / sigma;
-            image[i] = (float)(v * (1 - options.MembraneDarkness * Math.Exp(-0.5 * m * m)));
+            v *= 1 - options.MembraneDarkness * Math.Exp(-0.5 * m * m);
+            // Myelin: a dark sheath whose inner edge is softened over one voxel.
+            if (cells.Sheath is { } sheath && cells.Myelinated[cells.Labels[i]])
+                v *= 1 - MyelinDarkness * Math.Clamp(sheath[i] + 0.5, 0, 1);
+            image[i] = (float)v;
         }
         return image;
     }

@@ -77,6 +77,15 @@ public sealed record EmSectionOptions : SyntheticOptions
     /// <summary>Mean vesicle radius, in xy voxels.</summary>
     public double VesicleRadius { get; init; } = 3;
 
+    /// <summary>
+    /// Fraction of all cells drawn as myelinated axons (vertebrate white matter and tracts; 0 for
+    /// invertebrates), chosen among the larger half of the cells.
+    /// </summary>
+    public double MyelinFraction { get; init; }
+
+    /// <summary>Myelin sheath thickness, in xy voxels; the sheath is a very dark band inside the axon's border.</summary>
+    public double MyelinThickness { get; init; } = 5;
+
     // Imaging.
 
     /// <summary>Gaussian blur sigma (beam spot, defocus), in xy voxels.</summary>
@@ -139,7 +148,7 @@ public sealed record EmSectionOptions : SyntheticOptions
         Check(WarpScale > 0, nameof(WarpScale), WarpScale, "a positive value");
         Check(MembraneThickness > 0, nameof(MembraneThickness), MembraneThickness, "a positive value");
         foreach (var (name, v) in new[] { (nameof(MembraneDarkness), MembraneDarkness), (nameof(CytoplasmIntensity), CytoplasmIntensity),
-                     (nameof(MitochondriaDarkness), MitochondriaDarkness), (nameof(FoldProbability), FoldProbability), (nameof(FoldDarkness), FoldDarkness) })
+                     (nameof(MitochondriaDarkness), MitochondriaDarkness), (nameof(FoldProbability), FoldProbability), (nameof(FoldDarkness), FoldDarkness), (nameof(MyelinFraction), MyelinFraction) })
             Check(v is >= 0 and <= 1, name, v, "a value in [0, 1]");
         Check(IlluminationVariation is >= 0 and < 1, nameof(IlluminationVariation), IlluminationVariation, "a value in [0, 1)");
         foreach (var (name, v) in new[] { (nameof(CellIntensitySpread), CellIntensitySpread), (nameof(TextureAmplitude), TextureAmplitude),
@@ -149,7 +158,7 @@ public sealed record EmSectionOptions : SyntheticOptions
             Check(v >= 0, name, v, "a non-negative value");
         foreach (var (name, v) in new[] { (nameof(TextureScale), TextureScale), (nameof(MitochondriaRadius), MitochondriaRadius),
                      (nameof(MitochondriaHalfLength), MitochondriaHalfLength), (nameof(VesicleRadius), VesicleRadius), (nameof(Contrast), Contrast),
-                     (nameof(Gamma), Gamma), (nameof(IlluminationScale), IlluminationScale), (nameof(StripePeriod), StripePeriod), (nameof(FoldWidth), FoldWidth) })
+                     (nameof(Gamma), Gamma), (nameof(IlluminationScale), IlluminationScale), (nameof(StripePeriod), StripePeriod), (nameof(FoldWidth), FoldWidth), (nameof(MyelinThickness), MyelinThickness) })
             Check(v > 0, name, v, "a positive value");
         Check(VesiclesPerCluster >= 1, nameof(VesiclesPerCluster), VesiclesPerCluster, "at least 1");
     }

@@ -49,9 +49,9 @@ public static class OrganelleGenerator
         var cells = EmSectionGenerator.BuildCells(em, rng.Fork(1));
         var image = EmSectionGenerator.RenderCells(em, cells, rng.Fork(2));
         bool threeD = options.Depth > 1;
-        var placer = new ObjectPlacer(options.Depth, options.Height, options.Width, options.ZScale, options.Placement.ChunkSize, cells.Labels, cells.BorderDepth);
+        var placer = new ObjectPlacer(options.Depth, options.Height, options.Width, options.ZScale, options.Placement.ChunkSize, cells.Labels, cells.FreeDepth);
         placer.Run(rng.Fork(3), options.Placement, (r, centre, id) => r.NextDouble() < options.MitochondriaFraction
-            ? EmSectionGenerator.Mitochondrion(r, centre, id, em, cells.BorderDepth)
+            ? EmSectionGenerator.Mitochondrion(r, centre, id, em, cells.FreeDepth)
             : EmSectionGenerator.Vesicle(r, centre, id, em, threeD), em.MembraneThickness);
         EmSectionGenerator.RenderOrganelles(image, placer, em);
         EmSectionGenerator.ApplyImaging(image, em, rng.Fork(4));

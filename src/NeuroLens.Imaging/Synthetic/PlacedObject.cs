@@ -16,7 +16,7 @@ public enum ObjectShape
 /// centre's z is 0 and a₀ is the z axis, so z plays no part.
 /// </summary>
 /// <param name="Id">Instance label (1-based) in the ground truth.</param>
-/// <param name="Class">Class label; its meaning is per generator (1 = nucleus; 1 = mitochondrion, 2 = vesicle).</param>
+/// <param name="Class">Class label; its meaning is per generator (nuclei: 1; organelles: 1 mitochondrion, 2 vesicle; tissue nuclei: their texture).</param>
 /// <param name="Shape">Ellipsoid or capsule.</param>
 /// <param name="Center">Centre (z, y, x).</param>
 /// <param name="Radii">Ellipsoid: semi-axes along a₀, a₁, a₂. Capsule: (half length, radius, radius).</param>

@@ -113,7 +113,7 @@ public class EmSectionGeneratorTests
                 }
             Assert.Single(cellsTouched);
         }
-        for (long i = 0; i < covered.Length; i++) Assert.Equal(covered[i], s.Classes.Data[i] != 0);
+        for (long i = 0; i < covered.Length; i++) Assert.Equal(covered[i], s.Classes.Data[i] is EmSectionGenerator.MitochondrionClass or EmSectionGenerator.VesicleClass);
         // Mitochondria are dark.
         double mito = SyntheticAssert.MeanWhere(s.Image, i => s.Classes.Data[i] == EmSectionGenerator.MitochondrionClass);
         double cytoplasm = SyntheticAssert.MeanWhere(s.Image, i => s.Classes.Data[i] == 0 && s.Mask.Data[i] == 0);
@@ -137,5 +137,24 @@ public class EmSectionGeneratorTests
                     if (s.Labels[z, y, x] != s.Labels[z, y + 1, x]) yChanges++;
                 }
         Assert.True(zChanges > 2 * yChanges, $"z changes {zChanges}, y changes {yChanges}");
+    }
+
+    [Fact]
+    public void MyelinatedAxonsHaveDarkSheathsInsideTheirCells()
+    {
+        var options = EmPresets.Get("songbird-sbem") with { Width = 256, Height = 256, MyelinFraction = 0.3 };
+        var s = EmSectionGenerator.Generate(options, 2);
+        Assert.True(s.Metadata["myelinatedAxons"] > 5);
+        var sheathCells = new HashSet<uint>();
+        for (long i = 0; i < s.Classes.Data.Length; i++)
+            if (s.Classes.Data[i] == EmSectionGenerator.MyelinClass) sheathCells.Add(s.Labels.Data[i]);
+        Assert.Equal((int)s.Metadata["myelinatedAxons"], sheathCells.Count);
+        // Each myelinated cell's border voxels are sheath; no organelle sits in a sheath (classes are exclusive).
+        for (long i = 0; i < s.Classes.Data.Length; i++)
+            if (s.Mask.Data[i] == 1 && sheathCells.Contains(s.Labels.Data[i])) Assert.Equal(EmSectionGenerator.MyelinClass, s.Classes.Data[i]);
+        double myelin = SyntheticAssert.MeanWhere(s.Image, i => s.Classes.Data[i] == EmSectionGenerator.MyelinClass);
+        double cytoplasm = SyntheticAssert.MeanWhere(s.Image, i => s.Classes.Data[i] == 0 && s.Mask.Data[i] == 0);
+        Assert.True(myelin < cytoplasm - 0.2, $"myelin {myelin:F3} vs cytoplasm {cytoplasm:F3}");
+        Assert.Equal(0, EmSectionGenerator.Generate(EmPresets.Get("fly-sstem") with { Width = 64, Height = 64 }, 2).Metadata["myelinatedAxons"]);
     }
 }
