@@ -9,9 +9,10 @@ namespace NeuroLens.Imaging.Synthetic;
 /// <c>Mask</c> is the boundary mask for training boundary predictors: 1 exactly where a face neighbour
 /// (4 in 2D, 6 in 3D) has a different label. Membranes are drawn centred on the label change with the
 /// set thickness. <c>Classes</c> marks organelles (1 = mitochondrion, 2 = vesicle), which lie inside one
-/// cell clear of its membrane (and myelin), and myelin sheaths (3); <c>Objects</c> lists the organelles. Imaging effects follow in order: blur (in
-/// plane), contrast and gamma, illumination field, per-section brightness, stripes, folds, shot and read
-/// noise.
+/// cell clear of its membrane and myelin, and myelin sheaths (3), which keep their axon's label;
+/// <c>Objects</c> lists the organelles. Imaging effects follow in order: blur (in plane), contrast and
+/// gamma, illumination field, per-section brightness, stripes, folds, shot and read noise. Section
+/// jitter shifts whole sections, labels included, so the ground truth stays exact.
 /// </summary>
 public static class EmSectionGenerator
 {

@@ -10,8 +10,12 @@ namespace NeuroLens.Imaging.Synthetic;
 /// <param name="Image">Intensities in [0, 1]; one channel (grey) or three (RGB, tissue only).</param>
 /// <param name="Labels">Instance labels, 0 = background (for <c>em</c>: cell ids, no background).</param>
 /// <param name="Mask">The task's binary foreground, 0 or 1 (for <c>em</c>: the cell-boundary mask).</param>
-/// <param name="Classes">Class per voxel, 0 = none; the meaning is per kind (listed on <c>SyntheticData</c>).</param>
-/// <param name="Objects">The objects placed, in label order (empty for <c>tissue</c>; organelles for <c>em</c>).</param>
+/// <param name="Classes">Class per voxel, 0 = none; the meaning is per kind (listed on <see cref="SyntheticData"/>).</param>
+/// <param name="Objects">
+/// The objects placed, object k at index k − 1: nuclei and organelles (their ids are the <c>Labels</c>),
+/// the organelles of <c>em</c> and the nuclei of <c>tissue</c> (there <c>Labels</c> hold cells and tissue
+/// pieces, and object ids only number the objects).
+/// </param>
 /// <param name="Metadata">Summary numbers: object counts, achieved prevalence and the like.</param>
 public sealed record SyntheticSample(
     string Kind,
