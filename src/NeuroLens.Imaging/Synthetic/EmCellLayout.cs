@@ -1,3 +1,5 @@
+using NeuroLens.Core.Runtime;
+
 namespace NeuroLens.Imaging.Synthetic;
 
 /// <summary>
@@ -128,7 +130,7 @@ internal sealed class EmCellLayout
         for (int i = 0; i < n; i++) (sz[i], sy[i], sx[i]) = (Seeds[i][0], Seeds[i][1], Seeds[i][2]);
         var seed = new uint[(long)d * h * w];
         var depth = new float[seed.LongLength];
-        Parallel.For(0, d * h, () => new double[n], (row, _, power) =>
+        Parallel.For(0, d * h, ComputeSettings.ParallelOptions, () => new double[n], (row, _, power) =>
         {
             int z = row / h, y = row % h;
             Span<double> q = stackalloc double[3];
@@ -178,7 +180,7 @@ internal sealed class EmCellLayout
         // A neighbour j matters when its bisector lies within maxDepth: P_j − P_i ≤ 2 |sᵢ − s_j| maxDepth, with
         // neighbouring seeds taken to lie within 2 cell diameters (farther ones only shift far-off depths).
         double slack = 2 * (2 * _o.CellDiameter) * maxDepth;
-        Parallel.For(0, lists.Length, b =>
+        Parallel.For(0, lists.Length, ComputeSettings.ParallelOptions, b =>
         {
             int bz = b / (nb[1] * nb[2]), by = b / nb[2] % nb[1], bx = b % nb[2];
             double[] lo = [Lo[0] + bz * bin, Lo[1] + by * bin, Lo[2] + bx * bin];

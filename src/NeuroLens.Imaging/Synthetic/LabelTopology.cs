@@ -1,3 +1,5 @@
+using NeuroLens.Core.Runtime;
+
 namespace NeuroLens.Imaging.Synthetic;
 
 /// <summary>
@@ -84,7 +86,7 @@ internal static class LabelTopology
     public static byte[] Boundaries(uint[] labels, int depth, int height, int width)
     {
         var mask = new byte[labels.LongLength];
-        Parallel.For(0, depth * height, row =>
+        Parallel.For(0, depth * height, ComputeSettings.ParallelOptions, row =>
         {
             Span<long> around = stackalloc long[6];
             for (int x = 0; x < width; x++)

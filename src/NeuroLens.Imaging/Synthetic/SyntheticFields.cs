@@ -1,3 +1,5 @@
+using NeuroLens.Core.Runtime;
+
 namespace NeuroLens.Imaging.Synthetic;
 
 /// <summary>
@@ -16,7 +18,7 @@ internal static class SyntheticFields
     {
         var waves = RandomWaves(rng, depth > 1, wavelength, modes);
         var field = new float[(long)depth * height * width];
-        Parallel.For(0, depth * height, row =>
+        Parallel.For(0, depth * height, ComputeSettings.ParallelOptions, row =>
         {
             int z = row / height, y = row % height;
             long offset = (long)row * width;

@@ -1,4 +1,5 @@
 using NeuroLens.Core;
+using NeuroLens.Core.Runtime;
 
 namespace NeuroLens.Imaging.Synthetic;
 
@@ -189,7 +190,7 @@ public static class TissueGenerator
         var warpX = SyntheticFields.RandomWaves(rng, threeD, o.RegionScale, 4);
         double amplitude = 0.25 * o.RegionScale;
         var classes = new byte[mask.LongLength];
-        Parallel.For(0, d * h, row =>
+        Parallel.For(0, d * h, ComputeSettings.ParallelOptions, row =>
         {
             int z = row / h, y = row % h;
             for (int x = 0; x < w; x++)
