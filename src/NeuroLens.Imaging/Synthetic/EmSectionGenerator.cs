@@ -9,7 +9,8 @@ namespace NeuroLens.Imaging.Synthetic;
 /// <c>Mask</c> is the boundary mask for training boundary predictors: 1 exactly where a face neighbour
 /// (4 in 2D, 6 in 3D) has a different label. Membranes are drawn centred on the label change with the
 /// set thickness. <c>Classes</c> marks organelles (1 = mitochondrion, 2 = vesicle), which lie inside one
-/// cell clear of its membrane and myelin, and myelin sheaths (3), which keep their axon's label;
+/// cell clear of its membrane and myelin, myelin sheaths (3), which keep their axon's label, and
+/// postsynaptic densities (4), dark thickened membrane of the cells that face a vesicle cluster (bouton);
 /// <c>Objects</c> lists the organelles. Imaging effects follow in order: blur (in plane), contrast and
 /// gamma, illumination field, per-section brightness, stripes, folds, shot and read noise. Section
 /// jitter shifts whole sections, labels included, so the ground truth stays exact.
@@ -24,6 +25,9 @@ public static class EmSectionGenerator
 
     /// <summary>Class value of myelin sheaths in <c>Classes</c> (EM sections only; myelin keeps its axon's cell label).</summary>
     public const int MyelinClass = 3;
+
+    /// <summary>Class value of postsynaptic densities in <c>Classes</c> (EM sections only).</summary>
+    public const int SynapseClass = 4;
 
     // Relative darkening of myelin.
     private const double MyelinDarkness = 0.75;
@@ -49,7 +53,9 @@ public static class EmSectionGenerator
         placer.Run(organelleRng, new PlacementOptions { Density = mitoPerVoxel, MaxAttempts = 200 },
             (r, centre, id) => Mitochondrion(r, centre, id, options, cells.FreeDepth), options.MembraneThickness);
         int mitochondria = placer.Objects.Count;
-        int clusters = organelleRng.Poisson(clustersPerVoxel * voxels / 1e6);
+        // Vesicle clusters are synaptic boutons: centred near the cell's membrane, facing a postsynaptic density.
+        var boutons = BoutonCentres(options, cells, organelleRng, organelleRng.Poisson(clustersPerVoxel * voxels / 1e6), spread);
+        int clusters = boutons.Length;
         if (clusters > 0)
             placer.Run(organelleRng, new PlacementOptions
             {
@@ -58,11 +64,12 @@ public static class EmSectionGenerator
                 ClusterCount = clusters,
                 ClusterSpread = spread,
                 MaxAttempts = 20,
-            }, (r, centre, id) => Vesicle(r, centre, id, options, threeD), options.MembraneThickness);
+            }, (r, centre, id) => Vesicle(r, centre, id, options, threeD), options.MembraneThickness, boutons);
         RenderOrganelles(image, placer, options);
+        var classes = placer.Classes;
+        long synapseVoxels = PostsynapticDensities(options, cells, boutons, spread, placer.Objects, image, classes);
         ApplyImaging(image, options, rng.Fork(4));
 
-        var classes = placer.Classes;
         for (long i = 0; i < classes.LongLength; i++)
             if (InMyelin(cells, i)) classes[i] = MyelinClass;
         var boundaries = LabelTopology.Boundaries(cells.Labels, options.Depth, options.Height, options.Width);
@@ -76,6 +83,7 @@ public static class EmSectionGenerator
                 ["mitochondria"] = mitochondria,
                 ["vesicles"] = placer.Objects.Count - mitochondria,
                 ["vesicleClusters"] = clusters,
+                ["postsynapticDensityVoxels"] = synapseVoxels,
                 ["mergedSliverVoxels"] = cells.MergedVoxels,
             });
     }
@@ -142,6 +150,57 @@ public static class EmSectionGenerator
 
     private static bool InMyelin(Cells cells, long i) => cells.Sheath is { } sheath && sheath[i] > 0;
 
+    // Bouton centres: random voxels whose distance to the cell border leaves room for one vesicle but
+    // not much more, so each cluster sits against a membrane.
+    private static double[][] BoutonCentres(EmSectionOptions o, Cells cells, SyntheticRng rng, int count, double spread)
+    {
+        double lo = o.MembraneThickness + o.VesicleRadius, hi = lo + Math.Max(2, 0.5 * spread);
+        var near = new List<int>();
+        for (int i = 0; i < cells.FreeDepth.Length; i++)
+            if (cells.FreeDepth[i] >= lo && cells.FreeDepth[i] < hi && cells.BorderDepth[i] < cells.FreeDepth[i] + 0.5) near.Add(i);
+        if (near.Count == 0) return [];
+        var centres = new double[count][];
+        long plane = (long)o.Height * o.Width;
+        for (int k = 0; k < count; k++)
+        {
+            int i = near[rng.NextInt(near.Count)];
+            centres[k] = [i / plane * o.ZScale, i % plane / o.Width, i % o.Width];
+        }
+        return centres;
+    }
+
+    // Postsynaptic densities: the membrane band of the neighbouring cells within one cluster spread of a
+    // bouton centre, thickened and darkened; marked SynapseClass. Boutons that received no vesicle in
+    // their own cell get none. Returns the voxels marked.
+    private static long PostsynapticDensities(EmSectionOptions o, Cells cells, double[][] boutons, double spread, List<PlacedObject> organelles, float[] image, byte[] classes)
+    {
+        int d = o.Depth, h = o.Height, w = o.Width;
+        double reach = spread + o.MembraneThickness, band = 1.2 * o.MembraneThickness + 1;
+        long marked = 0;
+        foreach (var c in boutons)
+        {
+            int cz = (int)Math.Round(c[0] / o.ZScale), cy = (int)c[1], cx = (int)c[2];
+            uint pre = cells.Labels[((long)cz * h + cy) * w + cx];
+            bool hasVesicle = organelles.Any(v => v.Class == VesicleClass
+                && cells.Labels[VoxelOf(o, v.Center)] == pre
+                && Math.Abs(v.Center[0] - c[0]) + Math.Abs(v.Center[1] - c[1]) + Math.Abs(v.Center[2] - c[2]) < 4 * spread);
+            if (!hasVesicle) continue;
+            int rz = (int)Math.Ceiling(reach / o.ZScale), r = (int)Math.Ceiling(reach);
+            for (int z = Math.Max(0, cz - rz); z <= Math.Min(d - 1, cz + rz); z++)
+                for (int y = Math.Max(0, cy - r); y <= Math.Min(h - 1, cy + r); y++)
+                    for (int x = Math.Max(0, cx - r); x <= Math.Min(w - 1, cx + r); x++)
+                    {
+                        long i = ((long)z * h + y) * w + x;
+                        double dz = z * o.ZScale - c[0], dy = y - c[1], dx = x - c[2];
+                        if (cells.Labels[i] == pre || classes[i] != 0 || cells.BorderDepth[i] >= band || dz * dz + dy * dy + dx * dx > reach * reach) continue;
+                        image[i] *= (float)(1 - 0.6 * o.MembraneDarkness);
+                        classes[i] = SynapseClass;
+                        marked++;
+                    }
+        }
+        return marked;
+    }
+
     /// <summary>Cytoplasm (per-cell brightness × texture) darkened by membranes of the set thickness.</summary>
     internal static float[] RenderCells(EmSectionOptions options, Cells cells, SyntheticRng rng)
     {
@@ -174,9 +233,7 @@ public static class EmSectionGenerator
     internal static PlacedObject Mitochondrion(SyntheticRng r, double[] centre, uint id, EmSectionOptions o, float[] borderDepth)
     {
         bool threeD = o.Depth > 1;
-        int z = Math.Clamp((int)Math.Round(centre[0] / o.ZScale), 0, o.Depth - 1);
-        int y = Math.Clamp((int)Math.Round(centre[1]), 0, o.Height - 1), x = Math.Clamp((int)Math.Round(centre[2]), 0, o.Width - 1);
-        double room = borderDepth[((long)z * o.Height + y) * o.Width + x] - o.MembraneThickness;
+        double room = borderDepth[VoxelOf(o, centre)] - o.MembraneThickness;
         double radius = o.MitochondriaRadius * r.Uniform(0.7, 1.3);
         if (room >= 2) radius = Math.Min(radius, 0.9 * room);
         double half = o.MitochondriaHalfLength * r.Uniform(0.3, 1.5);
@@ -189,6 +246,14 @@ public static class EmSectionGenerator
             axes = PlacedObject.FrameAround(a);
         }
         return new PlacedObject(id, MitochondrionClass, ObjectShape.Capsule, centre, [half, radius, radius], axes, o.MitochondriaDarkness);
+    }
+
+    /// <summary>Index of the voxel nearest to the physical point <paramref name="p"/> (z, y, x), clamped to the volume.</summary>
+    private static long VoxelOf(EmSectionOptions o, double[] p)
+    {
+        int z = Math.Clamp((int)Math.Round(p[0] / o.ZScale), 0, o.Depth - 1);
+        int y = Math.Clamp((int)Math.Round(p[1]), 0, o.Height - 1), x = Math.Clamp((int)Math.Round(p[2]), 0, o.Width - 1);
+        return ((long)z * o.Height + y) * o.Width + x;
     }
 
     /// <summary>A vesicle: a small sphere.</summary>

@@ -49,13 +49,14 @@ internal sealed class ObjectPlacer
     /// <summary>
     /// Places objects made by <paramref name="make"/> (given the generator, a centre and the next id)
     /// until the mode of <paramref name="options"/> is satisfied: counts are of the objects this call
-    /// adds, prevalence is of all objects placed so far. <paramref name="minRegionDepth"/> is
+    /// adds, prevalence is of all objects placed so far. <paramref name="clusterCentres"/>, when given,
+    /// replaces the uniform cluster centres. <paramref name="minRegionDepth"/> is
     /// the distance every object voxel keeps from its region's border when a region map is set.
     /// </summary>
-    public void Run(SyntheticRng rng, PlacementOptions options, Func<SyntheticRng, double[], uint, PlacedObject> make, double minRegionDepth = 0)
+    public void Run(SyntheticRng rng, PlacementOptions options, Func<SyntheticRng, double[], uint, PlacedObject> make, double minRegionDepth = 0, double[][]? clusterCentres = null)
     {
-        var centres = new double[options.ClusterCount][];
-        for (int k = 0; k < centres.Length; k++) centres[k] = UniformPoint(rng);
+        var centres = clusterCentres ?? new double[options.ClusterCount][];
+        for (int k = 0; clusterCentres is null && k < centres.Length; k++) centres[k] = UniformPoint(rng);
         double voxels = (double)_depth * _height * _width;
         int target = options.Count ?? (options.TargetPrevalence is null ? rng.Poisson(options.Density * voxels / 1e6) : int.MaxValue);
         int failures = 0, start = Objects.Count;

@@ -12,7 +12,7 @@ namespace NeuroLens.Imaging.Synthetic;
 /// <item><term>nuclei</term><description>nucleus ids / union of nuclei / 1 on nuclei (<see cref="NucleiGenerator"/>)</description></item>
 /// <item><term>organelles</term><description>organelle ids / union of organelles / 1 mitochondrion, 2 vesicle (<see cref="OrganelleGenerator"/>)</description></item>
 /// <item><term>tissue</term><description>tissue pieces / tissue / texture 1–4 (<see cref="TissueGenerator"/>)</description></item>
-/// <item><term>em</term><description>cell ids (no background) / cell boundaries / 1 mitochondrion, 2 vesicle, 3 myelin (<see cref="EmSectionGenerator"/>)</description></item>
+/// <item><term>em</term><description>cell ids (no background) / cell boundaries / 1 mitochondrion, 2 vesicle, 3 myelin, 4 postsynaptic density (<see cref="EmSectionGenerator"/>)</description></item>
 /// </list>
 /// </summary>
 public static class SyntheticData

@@ -157,4 +157,40 @@ public class EmSectionGeneratorTests
         Assert.True(myelin < cytoplasm - 0.2, $"myelin {myelin:F3} vs cytoplasm {cytoplasm:F3}");
         Assert.Equal(0, EmSectionGenerator.Generate(EmPresets.Get("fly-sstem") with { Width = 64, Height = 64 }, 2).Metadata["myelinatedAxons"]);
     }
+
+    [Fact]
+    public void PostsynapticDensitiesFaceVesicleClustersAcrossAMembrane()
+    {
+        var options = EmPresets.Get("fly-sstem") with { Width = 256, Height = 256, VesicleClusterDensity = 150, Photons = 0, ReadNoise = 0 };
+        var s = EmSectionGenerator.Generate(options, 4);
+        Assert.True(s.Metadata["postsynapticDensityVoxels"] > 0);
+        var vesicles = s.Objects.Where(o => o.Class == EmSectionGenerator.VesicleClass).ToList();
+        var boundary = new List<(int Y, int X)>();
+        for (int y = 0; y < 256; y++)
+            for (int x = 0; x < 256; x++)
+                if (s.Mask[0, y, x] == 1) boundary.Add((y, x));
+        double synapse = 0, membrane = 0;
+        int nSynapse = 0, nMembrane = 0;
+        for (int y = 0; y < 256; y++)
+            for (int x = 0; x < 256; x++)
+            {
+                long i = s.Labels.Index(0, y, x);
+                if (s.Classes.Data[i] == EmSectionGenerator.SynapseClass)
+                {
+                    // On a membrane band (Elongation 1.6 stretches the band by up to that factor) ...
+                    Assert.Contains(boundary, b => (b.Y - y) * (b.Y - y) + (b.X - x) * (b.X - x) <= 9 * 9);
+                    // ... facing vesicles of another cell.
+                    Assert.Contains(vesicles, v => s.Labels[0, Math.Min(255, (int)Math.Round(v.Center[1])), Math.Min(255, (int)Math.Round(v.Center[2]))] != s.Labels.Data[i]
+                        && Math.Abs(v.Center[1] - y) + Math.Abs(v.Center[2] - x) < 150);
+                    synapse += s.Image.Data[i];
+                    nSynapse++;
+                }
+                else if (s.Mask.Data[i] == 1)
+                {
+                    membrane += s.Image.Data[i];
+                    nMembrane++;
+                }
+            }
+        Assert.True(synapse / nSynapse < membrane / nMembrane, $"synapses {synapse / nSynapse:F3} vs membranes {membrane / nMembrane:F3}");
+    }
 }
