@@ -55,13 +55,13 @@ public static class EmPresets
             Contrast = 0.8, Gamma = 1.2, IlluminationVariation = 0.25, StripeAmplitude = 0.03, StripePeriod = 30, StripeAngle = 1.2,
             FoldProbability = 0.15, FoldWidth = 14, FoldDarkness = 0.45, ZScale = 8, SectionJitter = 2, SectionBrightnessJitter = 0.08,
         },
-        // Larval zebrafish SBEM (about 14 × 14 × 25 nm): small, tightly packed profiles, low contrast.
+        // Larval zebrafish SBEM (about 14 × 14 × 25 nm): small, tightly packed profiles, few myelinated axons yet.
         ["zebrafish-sbem"] = new()
         {
             CellDiameter = 22, SizeSpread = 0.5, Elongation = 1.2, WarpAmplitude = 2.5, WarpScale = 35,
             MembraneThickness = 1.8, MembraneDarkness = 0.5, CytoplasmIntensity = 0.68, CellIntensitySpread = 0.03,
             TextureAmplitude = 0.06, TextureScale = 1.0, MitochondriaDensity = 200, MitochondriaRadius = 3.5, MitochondriaHalfLength = 8,
-            VesicleClusterDensity = 180, VesiclesPerCluster = 8, VesicleRadius = 1.8, MyelinFraction = 0.05, MyelinThickness = 3, BlurSigma = 0.8, Photons = 35, ReadNoise = 0.03,
+            VesicleClusterDensity = 180, VesiclesPerCluster = 8, VesicleRadius = 1.8, MyelinFraction = 0.02, MyelinThickness = 3, BlurSigma = 0.8, Photons = 35, ReadNoise = 0.03,
             Contrast = 1.0, Gamma = 1.0, IlluminationVariation = 0.15, StripeAmplitude = 0.015, StripePeriod = 8, StripeAngle = 0,
             FoldProbability = 0, ZScale = 1.8, SectionJitter = 0.4, SectionBrightnessJitter = 0.03,
         },
