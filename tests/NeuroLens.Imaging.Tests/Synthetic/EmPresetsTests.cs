@@ -44,7 +44,7 @@ public class EmPresetsTests
         Assert.Equal(1 / Math.Sqrt(k), EmPresets.ParameterDistance(a with { MembraneDarkness = 0 }, a with { MembraneDarkness = 1 }), 12);
         // One log-scaled parameter doubled: ln 2 / ln(120/8) of its range.
         Assert.Equal(Math.Log(2) / Math.Log(15) / Math.Sqrt(k), EmPresets.ParameterDistance(a with { CellDiameter = 20 }, a with { CellDiameter = 40 }), 12);
-        // Same organism, different microscope is closer than different organism and microscope.
+        // Block-face data (FIB-SEM, SBEM) lie closer to each other than to serial-section TEM on film.
         Assert.True(EmPresets.ParameterDistance("fly-fib-sem", "zebrafish-sbem") < EmPresets.ParameterDistance("fly-fib-sem", "worm-tem"));
     }
 
