@@ -29,7 +29,7 @@ public abstract record SyntheticOptions
         if (Width < 1 || Height < 1 || Depth < 1)
             throw new NeuroLensException($"synthetic image extent must be positive, got depth {Depth}, height {Height}, width {Width}.");
         if ((long)Width * Height * Depth > 1L << 28)
-            throw new NeuroLensException($"synthetic image of {Depth}×{Height}×{Width} voxels is larger than 2^28; generate it in tiles.");
+            throw new NeuroLensException($"synthetic image of {Depth}×{Height}×{Width} voxels is larger than 2^28 voxels, the generators' limit (they hold several full-size arrays); generate a smaller volume.");
         if (!(ZScale > 0))
             throw new NeuroLensException($"ZScale must be positive, got {ZScale}.");
     }
