@@ -54,4 +54,32 @@ public sealed class ImageCommandTests : IDisposable
         Assert.Equal(1, r.ExitCode);
         Assert.Contains("bad.png", Assert.Single(r.ErrorLines));
     }
+
+    [Fact]
+    public void SynthWritesImageLabelsMaskAndResults()
+    {
+        string outDir = Path.Combine(_folder, "synth");
+        var r = CliRunner.Run("image", "synth", "nuclei", "--width", "128", "--height", "96", "--prevalence", "0.25",
+                              "--format", "tif", "--out", outDir, "--seed", "3", "--json");
+        Assert.Equal(0, r.ExitCode);
+        using var doc = JsonDocument.Parse(r.Stdout);
+        var labels = VolumeFile.Read<uint>(Path.Combine(outDir, "labels.tif"));
+        var mask = VolumeFile.Read<byte>(Path.Combine(outDir, "mask.tif"));
+        Assert.Equal(new[] { 96, 128 }, labels.Shape);
+        for (int i = 0; i < mask.Data.Length; i++) Assert.Equal(labels.Data[i] != 0, mask.Data[i] != 0);
+        Assert.Equal(doc.RootElement.GetProperty("labels").GetInt32(), labels.Data.Where(l => l != 0).Distinct().Count());
+        Assert.True(File.Exists(Path.Combine(outDir, "results.json")));
+        var again = CliRunner.Run("image", "synth", "nuclei", "--width", "128", "--height", "96", "--prevalence", "0.25",
+                                  "--format", "tif", "--out", outDir + "2", "--seed", "3", "--quiet");
+        Assert.Equal(0, again.ExitCode);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(outDir, "image.tif")), File.ReadAllBytes(Path.Combine(outDir + "2", "image.tif")));
+    }
+
+    [Fact]
+    public void SynthRefusesAPrevalenceForDenseKinds()
+    {
+        var r = CliRunner.Run("image", "synth", "em", "--prevalence", "0.3", "--out", Path.Combine(_folder, "x"));
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("prevalence", Assert.Single(r.ErrorLines));
+    }
 }

@@ -1,6 +1,10 @@
 using System.CommandLine;
+using NeuroLens.Core;
+using NeuroLens.Imaging;
 using NeuroLens.Imaging.IO;
+using NeuroLens.Core.Reports;
 using NeuroLens.Imaging.Pyramids;
+using NeuroLens.Imaging.Synthetic;
 using Spectre.Console;
 
 namespace NeuroLens.Cli.Commands;
@@ -13,6 +17,7 @@ internal static class ImageCommand
         var command = new Command("image", "Inspect images and volumes (PNG, JPEG, TIFF, HDF5, zarr/OME-Zarr, npy), build pyramids, generate synthetic data.");
         command.Subcommands.Add(Info(context));
         command.Subcommands.Add(PyramidCommand(context));
+        command.Subcommands.Add(Synth(context));
         return command;
     }
 
@@ -77,9 +82,81 @@ internal static class ImageCommand
             if (ctx.Json)
                 ctx.WriteJson(new { Input = source, Output = target, Levels = shapes });
             else if (!ctx.Quiet)
-                ctx.Console.WriteLine($"{target}: {shapes.Count} levels, " + string.Join(" → ", shapes.Select(s => $"[{string.Join(", ", s)}]")));
+                ctx.Stdout.WriteLine($"{target}: {shapes.Count} levels, " + string.Join(" → ", shapes.Select(s => $"[{string.Join(", ", s)}]")));
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    private static Command Synth(Func<ParseResult, CommandContext> context)
+    {
+        var kind = new Argument<string>("KIND") { Description = $"What to generate: {string.Join(", ", SyntheticData.Kinds)}." };
+        kind.AcceptOnlyFromAmong([.. SyntheticData.Kinds]);
+        var preset = new Option<string?>("--preset") { Description = $"EM domain preset (em, organelles): {string.Join(", ", EmPresets.Names)}." };
+        var width = new Option<int>("--width") { Description = "Width in voxels.", DefaultValueFactory = _ => 256 };
+        var height = new Option<int>("--height") { Description = "Height in voxels.", DefaultValueFactory = _ => 256 };
+        var depth = new Option<int>("--depth") { Description = "Depth in voxels; 1 for a 2D image.", DefaultValueFactory = _ => 1 };
+        var prevalence = new Option<double?>("--prevalence") { Description = "Target fraction of 32-voxel chunks holding an object (nuclei, organelles, tissue)." };
+        var format = new Option<string>("--format") { Description = "File format of image and labels: tif, png, h5, zarr or npy.", DefaultValueFactory = _ => "tif" };
+        format.AcceptOnlyFromAmong("tif", "png", "h5", "zarr", "npy");
+        var command = new Command("synth", "Generate a synthetic microscopy image with exact ground truth into --out: image, labels, mask, results.json.")
+            { kind, preset, width, height, depth, prevalence, format };
+        command.SetAction(parse =>
+        {
+            var ctx = context(parse);
+            var timings = new Timings();
+            var options = SyntheticData.Options(parse.GetValue(kind)!, parse.GetValue(preset), parse.GetValue(width),
+                parse.GetValue(height), parse.GetValue(depth), parse.GetValue(prevalence));
+            SyntheticSample sample;
+            using (timings.Measure("generate"))
+                sample = SyntheticData.Generate(options, ctx.Seed);
+            var folder = ctx.Output;
+            string ext = parse.GetValue(format)!;
+            // PNG holds 8/16-bit integers only: the image goes out as 8-bit and labels as 16-bit there.
+            var files = new Dictionary<string, string>
+            {
+                ["image"] = folder.GetPath($"image.{ext}"),
+                ["labels"] = folder.GetPath($"labels.{ext}"),
+                ["mask"] = folder.GetPath($"mask.{ext}"),
+            };
+            using (timings.Measure("write"))
+            {
+                if (ext == "png") VolumeFile.Write(files["image"], sample.ImageAsBytes());
+                else VolumeFile.Write(files["image"], sample.Image);
+                if (ext == "png") VolumeFile.Write(files["labels"], LabelsAs16Bit(sample.Labels));
+                else VolumeFile.Write(files["labels"], sample.Labels);
+                VolumeFile.Write(files["mask"], sample.Mask);
+            }
+            var summary = new
+            {
+                sample.Kind,
+                Preset = parse.GetValue(preset),
+                Seed = ctx.Seed,
+                Shape = sample.Image.Shape,
+                Channels = sample.Image.Channels,
+                Objects = sample.Objects.Count,
+                Labels = sample.Labels.Data.Distinct().Count(l => l != 0),
+                Prevalence32 = sample.Prevalence(32),
+                Files = files,
+                sample.Metadata,
+            };
+            folder.WriteResults(ctx.Run(), timings, summary);
+            if (ctx.Json) ctx.WriteJson(summary);
+            else if (!ctx.Quiet)
+                ctx.Stdout.WriteLine($"{sample.Kind} {string.Join("×", sample.Image.Shape)}: {summary.Objects} objects, " +
+                                      $"{summary.Labels} labels, prevalence {summary.Prevalence32:F3} (32-voxel chunks) → {folder.Path}");
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static Volume<ushort> LabelsAs16Bit(Volume<uint> labels)
+    {
+        uint max = labels.Data.Length == 0 ? 0 : labels.Data.Max();
+        if (max > ushort.MaxValue)
+            throw new NeuroLensException($"{max} labels do not fit a 16-bit PNG; use --format tif, h5, zarr or npy.");
+        var result = new Volume<ushort>(labels.Depth, labels.Height, labels.Width, labels.Channels, labels.Dimensions) { VoxelSize = labels.VoxelSize };
+        for (int i = 0; i < labels.Data.Length; i++) result.Data[i] = (ushort)labels.Data[i];
+        return result;
     }
 }

@@ -42,7 +42,7 @@ internal static class ReproduceCommand
                         _ => s.Status,
                     }), s.Seconds.ToString("F1"));
                 ctx.Console.Write(table);
-                ctx.Console.WriteLine($"report: {summary.Report}");
+                ctx.Stdout.WriteLine($"report: {summary.Report}");
             }
             return summary.Studies.Any(s => s.Status == "failed") ? ExitCodes.Failure : ExitCodes.Success;
         });

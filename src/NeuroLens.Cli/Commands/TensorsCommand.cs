@@ -43,7 +43,7 @@ internal static class TensorsCommand
             foreach (var e in entries)
                 table.AddRow(Markup.Escape(e.Name), e.DType.ToString(), Markup.Escape(e.ShapeText), e.ByteLength.ToString("N0"));
             ctx.Console.Write(table);
-            ctx.Console.WriteLine($"{entries.Count} tensors, {entries.Sum(e => e.ByteLength):N0} bytes ({format})");
+            ctx.Stdout.WriteLine($"{entries.Count} tensors, {entries.Sum(e => e.ByteLength):N0} bytes ({format})");
             return ExitCodes.Success;
         });
         return command;
@@ -62,7 +62,7 @@ internal static class TensorsCommand
             if (ctx.Json)
                 ctx.WriteJson(new { Input = from, Output = to, Tensors = written });
             else if (!ctx.Quiet)
-                ctx.Console.WriteLine($"{from} -> {to}: {written} tensors");
+                ctx.Stdout.WriteLine($"{from} -> {to}: {written} tensors");
             return ExitCodes.Success;
         });
         return command;

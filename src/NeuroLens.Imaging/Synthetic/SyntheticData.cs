@@ -50,4 +50,27 @@ public static class SyntheticData
 
     /// <summary>Generates one sample of <paramref name="kind"/> with default options (and EM preset).</summary>
     public static SyntheticSample Generate(string kind, int seed, string? preset = null) => Generate(DefaultOptions(kind, preset), seed);
+
+    /// <summary>
+    /// The defaults of <paramref name="kind"/> (and <paramref name="preset"/>) resized to the given extents
+    /// (depth 1 for a 2D image) and, where given, set to a target object prevalence: the fraction of
+    /// level-0 chunks of the generator's chunk size holding an object (nuclei, organelles and tissue; EM
+    /// sections are dense by nature and take none).
+    /// </summary>
+    public static SyntheticOptions Options(string kind, string? preset, int width, int height, int depth, double? prevalence)
+    {
+        var options = DefaultOptions(kind, preset) with { Width = width, Height = height, Depth = depth };
+        if (prevalence is double p)
+        {
+            options = options switch
+            {
+                NucleiOptions o => o with { Placement = o.Placement with { TargetPrevalence = p } },
+                OrganelleOptions o => o with { Placement = o.Placement with { TargetPrevalence = p } },
+                TissueOptions o => o with { TargetPrevalence = p },
+                _ => throw new NeuroLensException($"synthetic kind '{kind}' fills the whole image and takes no target prevalence."),
+            };
+        }
+        options.Validate();
+        return options;
+    }
 }
