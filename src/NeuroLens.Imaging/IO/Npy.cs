@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using NeuroLens.Core.TensorFiles;
 
 namespace NeuroLens.Imaging.IO;
@@ -72,13 +74,26 @@ public static class NpyFormat
             : [volume.Depth, volume.Height, volume.Width];
         bool isNpz = Path.GetExtension(path).Equals(".npz", StringComparison.OrdinalIgnoreCase);
         var raw = new RawTensor(isNpz ? arrayName : Path.GetFileNameWithoutExtension(path), ToDType(volume.Type), shape,
-            stream => stream.Write(VoxelTypes.AsBytes(volume.Data)));
+            stream => WriteVoxels(volume.Data, stream));
         if (isNpz) NpzFile.Write(path, [raw]);
         else NpyFile.Write(path, raw);
         return 0;
     });
 
-    private static ITensorSource Open(string path, out bool isNpz)
+    /// <summary>Writes an array's bytes in chunks, so that volumes over 2 GiB of bytes work too.</summary>
+    private static void WriteVoxels(Array data, Stream stream)
+    {
+        long total = (long)data.Length * VoxelTypes.SizeOf(VoxelTypes.Of(data.GetType().GetElementType()!));
+        ref byte start = ref MemoryMarshal.GetArrayDataReference(data);
+        for (long done = 0; done < total;)
+        {
+            int n = (int)Math.Min(1 << 30, total - done);
+            stream.Write(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref start, (nint)done), n));
+            done += n;
+        }
+    }
+
+        private static ITensorSource Open(string path, out bool isNpz)
     {
         Span<byte> head = stackalloc byte[8];
         int n;
