@@ -35,6 +35,11 @@ def main():
     # Big-endian Fortran-order int64, 3-D.
     be3 = np.asfortranarray(np.arange(24, dtype=">i8").reshape(2, 3, 4) - 12)
     np.save(os.path.join(OUT, "big_endian_fortran_i8.npy"), be3)
+    # Unsigned 64-bit with values beyond int64 (torch has no uint64: read as bytes).
+    np.save(os.path.join(OUT, "u8.npy"), np.array([[0, 1, 2**63], [2**64 - 1, 12345678901234567890, 7]], dtype="<u8"))
+    # Big-endian unsigned 16-bit, Fortran order: values 0, 1000, ..., 5000 and 65535 in C order.
+    np.save(os.path.join(OUT, "big_endian_u2.npy"),
+            np.asfortranarray(np.array([[0, 1000, 2000, 3000], [4000, 5000, 65535, 1]], dtype=">u2")))
     # Deflated .npz with two members.
     np.savez_compressed(
         os.path.join(OUT, "compressed.npz"),

@@ -56,7 +56,25 @@ public sealed class TensorsCommandTests : IDisposable
             Assert.Equal(x.ReadBytes(e.Name).ToArray(), y.ReadBytes(e.Name).ToArray());
     }
 
-    public static TheoryData<string> BadPaths => new() { "missing", "directory", "pickle", "garbage" };
+    [Fact]
+    public void UnsignedTensorsTorchLacksAreListedAndConvertedBitExactly()
+    {
+        var src = Path.Combine(_folder, "u.npz");
+        var bytes = new byte[] { 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 1, 0, 0, 0, 0, 0, 0, 0x80 };
+        TensorFile.Write(src, [new RawTensor("ids", DType.U64, [2], s => s.Write(bytes)), new RawTensor("counts", DType.U16, [8], s => s.Write(bytes))]);
+        var r = CliRunner.Run("tensors", "ls", src, "--json");
+        Assert.Equal(0, r.ExitCode);
+        using (var doc = JsonDocument.Parse(r.Stdout))
+            Assert.Equal(["U64", "U16"], doc.RootElement.GetProperty("tensors").EnumerateArray().Select(t => t.GetProperty("dtype").GetString()));
+        var dst = Path.Combine(_folder, "u.safetensors");
+        Assert.Equal(0, CliRunner.Run("tensors", "convert", src, dst, "--quiet").ExitCode);
+        using var back = TensorFile.Open(dst);
+        Assert.Equal((DType.U64, DType.U16), (back.GetEntry("ids").DType, back.GetEntry("counts").DType));
+        Assert.Equal(bytes, back.ReadBytes("ids"));
+        Assert.Equal(bytes, back.ReadBytes("counts"));
+    }
+
+        public static TheoryData<string> BadPaths => new() { "missing", "directory", "pickle", "garbage" };
 
     [Theory]
     [MemberData(nameof(BadPaths))]

@@ -3,7 +3,8 @@ namespace NeuroLens.Core.TensorFiles;
 /// <summary>
 /// The element types that NeuroLens reads and writes in tensor files. Every type is stored
 /// little-endian; <see cref="DTypeExtensions"/> gives its size and its names in safetensors, NumPy and
-/// TorchSharp.
+/// TorchSharp. The unsigned types wider than a byte (<see cref="U16"/>, <see cref="U32"/>,
+/// <see cref="U64"/>) have no TorchSharp tensor type and are handled as bytes only.
 /// </summary>
 public enum DType
 {
@@ -39,4 +40,17 @@ public enum DType
 
     /// <summary>Boolean, one byte per element, 0 or 1 (safetensors <c>BOOL</c>, NumPy <c>|b1</c>, torch.bool).</summary>
     Bool,
+
+    /// <summary>
+    /// Unsigned 16-bit integer (safetensors <c>U16</c>, NumPy <c>&lt;u2</c>). TorchSharp has no such
+    /// tensor type: read it with <see cref="ITensorSource.ReadBytes"/> or <see cref="ITensorSource.CopyTo"/>;
+    /// <see cref="ITensorSource.ReadTensor"/> refuses it. Conversion between files keeps it bit for bit.
+    /// </summary>
+    U16,
+
+    /// <summary>Unsigned 32-bit integer (safetensors <c>U32</c>, NumPy <c>&lt;u4</c>); bytes only, as <see cref="U16"/>.</summary>
+    U32,
+
+    /// <summary>Unsigned 64-bit integer (safetensors <c>U64</c>, NumPy <c>&lt;u8</c>); bytes only, as <see cref="U16"/>.</summary>
+    U64,
 }

@@ -41,7 +41,9 @@ public interface ITensorSource : IDisposable
     /// larger ones, whose fresh libtorch memory would cost more in page faults than the copy. Big-endian or Fortran-order .npy data costs one more in-memory pass.
     /// That one copy is unavoidable: TorchSharp 0.107 has no public API to wrap foreign memory such as
     /// the mapped file (its <c>from_blob</c> with a deleter is internal). The caller owns and disposes
-    /// the tensor.
+    /// the tensor. Tensors of <see cref="DType.U16"/>, <see cref="DType.U32"/> and
+    /// <see cref="DType.U64"/>, which TorchSharp has no type for, are refused with a one-line
+    /// <see cref="TensorFileException"/>; read their bytes instead.
     /// </summary>
     Tensor ReadTensor(string name);
 }

@@ -39,7 +39,9 @@ internal static class NpyData
     {
         if (header.NeedsConversion)
         {
-            using var tensor = ReadTensor(header, (buffer, _) => ReadExactly(source, buffer));
+            // Swapping and reordering only move bytes, so unsigned types, which torch lacks, go
+            // through the signed type of the same size, bit for bit.
+            using var tensor = ReadTensor(header with { DType = header.DType.SameSizeSigned() }, (buffer, _) => ReadExactly(source, buffer));
             TorchTensors.WriteTo(tensor, destination);
             return;
         }

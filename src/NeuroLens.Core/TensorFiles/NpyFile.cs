@@ -67,6 +67,12 @@ public sealed class NpyFile : ITensorSource
         Write(path, pending);
     }
 
+    /// <summary>
+    /// Writes one tensor given as raw bytes (<see cref="RawTensor"/>, any dtype NumPy has, U16/U32/U64
+    /// included) to a .npy file atomically, as numpy.save would. Its name is not stored.
+    /// </summary>
+    public static void Write(string path, RawTensor tensor) => Write(path, PendingTensor.FromRaw(path, tensor));
+
     /// <summary>Writes a pending tensor to a .npy file atomically.</summary>
     internal static void Write(string path, PendingTensor tensor)
     {
@@ -105,7 +111,7 @@ public sealed class NpyFile : ITensorSource
     /// <inheritdoc/>
     public Tensor ReadTensor(string name)
     {
-        GetEntry(name);
+        TorchTensors.RequireScalarType(Path, GetEntry(name));
         var handle = _stream.SafeFileHandle;
         return Wrap(() => NpyData.ReadTensor(_header, (destination, offset) =>
         {

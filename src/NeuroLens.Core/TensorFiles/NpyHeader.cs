@@ -118,11 +118,12 @@ internal sealed record NpyHeader(DType DType, bool BigEndian, bool FortranOrder,
             "f8" => DType.F64, "f4" => DType.F32, "f2" => DType.F16,
             "i8" => DType.I64, "i4" => DType.I32, "i2" => DType.I16,
             "i1" => DType.I8, "u1" => DType.U8, "b1" => DType.Bool,
+            "u8" => DType.U64, "u4" => DType.U32, "u2" => DType.U16,
             _ => null,
         };
         if (dtype is null)
             throw new TensorFileException(
-                $"{where}: unsupported .npy dtype {TensorFileException.Quote(descr)} (supported: f8, f4, f2, i8, i4, i2, i1, u1, b1)");
+                $"{where}: unsupported .npy dtype {TensorFileException.Quote(descr)} (supported: f8, f4, f2, i8, i4, i2, i1, u8, u4, u2, u1, b1)");
         if (order == '|' && dtype.Value.ElementSize() > 1)
             throw new TensorFileException($"{where}: .npy dtype {TensorFileException.Quote(descr)} needs a byte order (< or >)");
         // '=' is the writer's native order; every platform NumPy and .NET share here is little-endian.

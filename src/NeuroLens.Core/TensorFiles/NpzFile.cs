@@ -102,6 +102,13 @@ public sealed class NpzFile : ITensorSource
     public static void Write(string path, IReadOnlyList<(string Name, Tensor Tensor)> tensors, bool compress = false) =>
         Write(path, PendingTensor.FromTensors(path, tensors), compress);
 
+    /// <summary>
+    /// Writes tensors given as raw bytes (<see cref="RawTensor"/>, any dtype NumPy has, U16/U32/U64
+    /// included) to a .npz archive atomically, as the other overload does.
+    /// </summary>
+    public static void Write(string path, IReadOnlyList<RawTensor> tensors, bool compress = false) =>
+        Write(path, PendingTensor.FromRaw(path, tensors), compress);
+
     /// <summary>Writes pending tensors to a .npz archive atomically.</summary>
     internal static void Write(string path, IReadOnlyList<PendingTensor> tensors, bool compress)
     {
@@ -149,6 +156,7 @@ public sealed class NpzFile : ITensorSource
     public Tensor ReadTensor(string name)
     {
         var (member, header, entry) = Find(name);
+        TorchTensors.RequireScalarType(Path, entry);
         return Wrap(entry, () =>
         {
             using var content = OpenData(member, header);

@@ -119,6 +119,7 @@ public sealed class SafetensorsFile : ITensorSource
     public Tensor ReadTensor(string name)
     {
         var entry = GetEntry(name);
+        TorchTensors.RequireScalarType(Path, entry);
         return TorchTensors.Create(entry.DType, entry.Shape, entry.ByteLength,
             (destination, offset) => Span(entry.DataOffset + offset, destination.Length).CopyTo(destination));
     }

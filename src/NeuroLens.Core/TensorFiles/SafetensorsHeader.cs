@@ -95,7 +95,7 @@ internal static class SafetensorsHeader
         var dtypeName = dtypeValue.GetString()!;
         if (!DTypeExtensions.TryParseSafetensorsName(dtypeName, out var dtype))
             throw new TensorFileException(
-                $"{where}: unknown dtype {TensorFileException.Quote(dtypeName)} (supported: F64, F32, F16, BF16, I64, I32, I16, I8, U8, BOOL)");
+                $"{where}: unknown dtype {TensorFileException.Quote(dtypeName)} (supported: F64, F32, F16, BF16, I64, I32, I16, I8, U64, U32, U16, U8, BOOL)");
         if (shapeElement is not { ValueKind: JsonValueKind.Array } shapeValue)
             throw new TensorFileException($"{where}: field shape is missing or not an array");
         var shape = new long[shapeValue.GetArrayLength()];

@@ -73,9 +73,21 @@ public static class TensorFile
         WritePending(path, PendingTensor.FromTensors(path, tensors), metadata);
 
     /// <summary>
+    /// Writes tensors given as raw bytes (<see cref="RawTensor"/>) to <paramref name="path"/> atomically,
+    /// choosing the format by extension as the other overload does. This is how the dtypes TorchSharp
+    /// lacks (U16, U32, U64) are written; a tensor whose callback writes a wrong number of bytes fails
+    /// the whole write and leaves no file.
+    /// </summary>
+    public static void Write(string path, IReadOnlyList<RawTensor> tensors,
+        IReadOnlyDictionary<string, string>? metadata = null) =>
+        WritePending(path, PendingTensor.FromRaw(path, tensors), metadata);
+
+    /// <summary>
     /// Converts between safetensors (single file or sharded checkpoint as input), .npy and .npz,
-    /// streaming one tensor at a time. The output format comes from <paramref name="outPath"/>'s
-    /// extension as in <see cref="Write"/>. String metadata is carried over only to safetensors output
+    /// streaming one tensor's bytes at a time. Bytes are copied, not read as typed tensors, so every
+    /// dtype (U16, U32 and U64, which TorchSharp lacks, included) passes bit for bit; big-endian or
+    /// Fortran-order .npy input is rewritten as little-endian C order. The output format comes from
+    /// <paramref name="outPath"/>'s extension as in the <c>Write</c> methods. String metadata is carried over only to safetensors output
     /// (NumPy formats have none); BF16 tensors cannot go to .npy/.npz. Returns the number of tensors written.
     /// </summary>
     public static int Convert(string inPath, string outPath)

@@ -43,6 +43,7 @@ internal static class TorchTensors
     /// <param name="managed">Whether to use a managed array when the tensor fits one; null chooses by size (tests force either).</param>
     internal static Tensor Create(DType dtype, long[] shape, long byteLength, Filler fill, int chunkBytes = ChunkBytes, bool? managed = null)
     {
+        if (!dtype.HasScalarType()) throw new TensorFileException(DTypeExtensions.NoTorchType(dtype));
         long count = byteLength / dtype.ElementSize();
         if ((managed ?? byteLength >= ManagedFromBytes) && count > 0 && count <= Array.MaxLength)
         {
@@ -98,6 +99,16 @@ internal static class TorchTensors
         }
         using var flat = frombuffer(array, dtype.ToScalarType(), count);
         return flat.reshape(shape);
+    }
+
+    /// <summary>
+    /// Refuses, before anything is read, to make a tensor of an entry whose dtype TorchSharp lacks
+    /// (U16, U32, U64): a one-line message naming the file and the tensor and saying what to do instead.
+    /// </summary>
+    internal static void RequireScalarType(string path, TensorEntry entry)
+    {
+        if (!entry.DType.HasScalarType())
+            throw new TensorFileException($"{path}: tensor {TensorFileException.Quote(entry.Name)}: {DTypeExtensions.NoTorchType(entry.DType)}");
     }
 
     /// <summary>The dtype, shape and byte length of a tensor about to be written.</summary>

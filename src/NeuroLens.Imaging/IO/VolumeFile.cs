@@ -15,12 +15,17 @@ public enum VolumeFormat
     Hdf5,
     /// <summary>OME-Zarr multiscale image (a folder), or a single zarr v2 array.</summary>
     Zarr,
+    /// <summary>NumPy <c>.npy</c> array: <c>[y, x]</c>, <c>[z, y, x]</c> or <c>[c, z, y, x]</c>; no voxel size (1).</summary>
+    Npy,
+    /// <summary>NumPy <c>.npz</c> archive; one named array is read (<see cref="VolumeReadOptions.Dataset"/>), as for <see cref="Npy"/>.</summary>
+    Npz,
 }
 
 /// <summary>
 /// One entry point for volume files. Reading detects the format from the file's first bytes (PNG,
-/// JPEG, TIFF, HDF5 signatures) or, for a folder, from its zarr metadata; writing picks it from the
-/// extension: <c>.png .jpg .jpeg .tif .tiff .ome.tif .ome.tiff .h5 .hdf5 .zarr</c>. Volumes are C order
+/// JPEG, TIFF, HDF5, NumPy .npy and zip (.npz) signatures) or, for a folder, from its zarr metadata;
+/// writing picks it from the extension: <c>.png .jpg .jpeg .tif .tiff .ome.tif .ome.tiff .h5 .hdf5
+/// .zarr .npy .npz</c>. NumPy files (<see cref="NpyFormat"/>) have no voxel size: it reads as 1. Volumes are C order
 /// <c>[channel, z, y, x]</c>; voxel sizes z-y-x in the file's unit. Failures are one-line
 /// <see cref="VolumeFileException"/>s naming the file.
 /// </summary>
@@ -37,6 +42,7 @@ public static class VolumeFile
         if (format == VolumeFormat.Hdf5) return Hdf5Format.Read(path, options.Dataset, options.MaxBytes, options.Region);
         var volume = format switch
         {
+            VolumeFormat.Npy or VolumeFormat.Npz => NpyFormat.Read(path, options.Dataset, options.MaxBytes),
             VolumeFormat.Png => PngFormat.Read(path, options.MaxBytes),
             VolumeFormat.Jpeg => JpegFormat.Read(path, options.MaxBytes),
             _ => TiffFormat.Read(path, options.MaxBytes),
@@ -65,6 +71,7 @@ public static class VolumeFile
             VolumeFormat.Jpeg => JpegFormat.Describe(path),
             VolumeFormat.Tiff => TiffFormat.Describe(path),
             VolumeFormat.Hdf5 => Hdf5Format.Describe(path, options.Dataset),
+            VolumeFormat.Npy or VolumeFormat.Npz => NpyFormat.Describe(path, options.Dataset),
             _ => OmeZarr.IsArray(path) ? ZarrArray.Open(path).Describe() : OmeZarr.Describe(path),
         };
     }
@@ -74,7 +81,9 @@ public static class VolumeFile
         Write(path, AnyVolume.From(volume), options);
 
     /// <summary>Writes a volume in the format its extension names, atomically. An <c>.h5</c> file gets one
-    /// dataset (<see cref="VolumeWriteOptions.Dataset"/>); a <c>.zarr</c> folder an OME-Zarr image of one level.</summary>
+    /// dataset (<see cref="VolumeWriteOptions.Dataset"/>); a <c>.zarr</c> folder an OME-Zarr image of one level;
+    /// a <c>.npy</c> file the array alone and a <c>.npz</c> archive one array named
+    /// <see cref="VolumeWriteOptions.Dataset"/> (NumPy stores no voxel size).</summary>
     public static void Write(string path, AnyVolume volume, VolumeWriteOptions? options = null)
     {
         options ??= new VolumeWriteOptions();
@@ -84,6 +93,7 @@ public static class VolumeFile
             case VolumeFormat.Jpeg: JpegFormat.Write(path, volume, options.JpegQuality); break;
             case VolumeFormat.Tiff: TiffFormat.Write(path, volume, options.Unit); break;
             case VolumeFormat.Hdf5: Hdf5Format.Write(path, [(options.Dataset, volume)]); break;
+            case VolumeFormat.Npy or VolumeFormat.Npz: NpyFormat.Write(path, volume, options.Dataset); break;
             default: OmeZarr.Write(path, [volume], [[1, 1, 1]], options); break;
         }
     }
@@ -110,7 +120,9 @@ public static class VolumeFile
         if (JpegFormat.IsJpeg(head)) return VolumeFormat.Jpeg;
         if (TiffFormat.IsTiff(head)) return VolumeFormat.Tiff;
         if (Hdf5Format.IsHdf5(head)) return VolumeFormat.Hdf5;
-        throw new VolumeFileException(path, "unrecognised format (not PNG, JPEG, TIFF, HDF5 or a zarr folder).");
+        if (NpyFormat.IsNpy(head)) return VolumeFormat.Npy;
+        if (NpyFormat.IsNpz(head)) return VolumeFormat.Npz;
+        throw new VolumeFileException(path, "unrecognised format (not PNG, JPEG, TIFF, HDF5, NumPy .npy/.npz or a zarr folder).");
     }
 
     /// <summary>The format a path's extension names (for writing).</summary>
@@ -124,7 +136,9 @@ public static class VolumeFile
             ".tif" or ".tiff" => VolumeFormat.Tiff,
             ".h5" or ".hdf5" or ".hdf" => VolumeFormat.Hdf5,
             ".zarr" => VolumeFormat.Zarr,
-            _ => throw new NeuroLensException($"{path}: unknown extension '{ext}'; use .png, .jpg, .tif, .ome.tif, .h5 or .zarr."),
+            ".npy" => VolumeFormat.Npy,
+            ".npz" => VolumeFormat.Npz,
+            _ => throw new NeuroLensException($"{path}: unknown extension '{ext}'; use .png, .jpg, .tif, .ome.tif, .h5, .zarr, .npy or .npz."),
         };
     }
 }

@@ -6,7 +6,9 @@ public sealed record VolumeReadOptions
     /// <summary>Default value of <see cref="MaxBytes"/>: 2 GiB, the most one .NET array span addresses.</summary>
     public const long DefaultMaxBytes = int.MaxValue;
 
-    /// <summary>HDF5 only: the dataset path inside the file; default <c>volumes/raw</c> (CREMI layout).</summary>
+    /// <summary>HDF5: the dataset path inside the file; default <c>volumes/raw</c> (CREMI layout).
+    /// NumPy <c>.npz</c>: the name of the array to read; with the default, an archive holding a single
+    /// array of another name reads that one. Ignored by other formats.</summary>
     public string Dataset { get; init; } = Hdf5Format.CremiRaw;
 
     /// <summary>OME-Zarr only: the pyramid level, 0 = full resolution.</summary>
@@ -14,7 +16,7 @@ public sealed record VolumeReadOptions
 
     /// <summary>Only the voxels inside this box (z-y-x voxel coordinates of the level read); null: all.
     /// Zarr reads only the chunks the box touches and HDF5 only that hyperslab;
-    /// PNG, JPEG and TIFF read the whole image and crop.</summary>
+    /// PNG, JPEG, TIFF and NumPy read the whole image and crop.</summary>
     public Box? Region { get; init; }
 
     /// <summary>A file declaring more voxel bytes than this is refused before anything is allocated.</summary>
@@ -24,8 +26,8 @@ public sealed record VolumeReadOptions
 /// <summary>How <see cref="VolumeFile.Write{T}(string, Volume{T}, VolumeWriteOptions?)"/> writes a file.</summary>
 public sealed record VolumeWriteOptions
 {
-    /// <summary>HDF5 only: the dataset path; default <c>volumes/raw</c> (CREMI layout). The voxel size is
-    /// stored as its <c>resolution</c> attribute (z-y-x).</summary>
+    /// <summary>HDF5: the dataset path; default <c>volumes/raw</c> (CREMI layout). The voxel size is
+    /// stored as its <c>resolution</c> attribute (z-y-x). NumPy <c>.npz</c>: the array's name.</summary>
     public string Dataset { get; init; } = Hdf5Format.CremiRaw;
 
     /// <summary>JPEG only: quality 1–100.</summary>

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using NeuroLens.Core.TensorFiles;
 using static NeuroLens.Core.Tests.TensorFiles.TensorFileTestData;
 using static TorchSharp.torch;
@@ -57,6 +58,43 @@ public class NpyFixtureTests
         using var t = Read("bool.npy");
         Assert.Equal(ScalarType.Bool, t.dtype);
         Assert.Equal(new[] { true, false, true, false, false, true }, t.data<bool>().ToArray());
+    }
+
+    [Fact]
+    public void UnsignedInt64BeyondTheSignedRangeIsReadAsBytesAndConvertedExactly()
+    {
+        using var folder = new TempFolder();
+        var expected = new ulong[] { 0, 1, 1UL << 63, ulong.MaxValue, 12345678901234567890, 7 };
+        using (var source = TensorFile.Open(Fixture("u8.npy")))
+        {
+            var entry = source.GetEntry("u8");
+            Assert.Equal(DType.U64, entry.DType);
+            Assert.Equal(new long[] { 2, 3 }, entry.Shape);
+            Assert.Equal(expected, MemoryMarshal.Cast<byte, ulong>(source.ReadBytes("u8")).ToArray());
+            AssertNoTorchType(source, "u8");
+        }
+        TensorFile.Convert(Fixture("u8.npy"), folder.File("u.safetensors"));
+        using var converted = TensorFile.Open(folder.File("u.safetensors"));
+        Assert.Equal(DType.U64, converted.GetEntry("u8").DType);
+        Assert.Equal(expected, MemoryMarshal.Cast<byte, ulong>(converted.ReadBytes("u8")).ToArray());
+    }
+
+    [Fact]
+    public void BigEndianFortranUInt16IsConvertedToLittleEndianCOrder()
+    {
+        using var folder = new TempFolder();
+        var expected = new ushort[] { 0, 1000, 2000, 3000, 4000, 5000, 65535, 1 };
+        using (var source = TensorFile.Open(Fixture("big_endian_u2.npy")))
+        {
+            Assert.Equal(DType.U16, source.Entries[0].DType);
+            Assert.Equal(new long[] { 2, 4 }, source.Entries[0].Shape);
+            Assert.Equal(expected, MemoryMarshal.Cast<byte, ushort>(source.ReadBytes("big_endian_u2")).ToArray());
+            AssertNoTorchType(source, "big_endian_u2");
+        }
+        TensorFile.Convert(Fixture("big_endian_u2.npy"), folder.File("le.npy"));
+        var written = File.ReadAllBytes(folder.File("le.npy"));
+        Assert.Contains("'descr': '<u2', 'fortran_order': False, 'shape': (2, 4)", System.Text.Encoding.ASCII.GetString(written));
+        Assert.Equal(expected, MemoryMarshal.Cast<byte, ushort>(written.AsSpan(written.Length - 16)).ToArray());
     }
 
     [Fact]

@@ -54,8 +54,23 @@ internal static class TensorFileTestData
         DType.I64 => [0x8000000000000000, 0x7FFFFFFFFFFFFFFF, 0, ulong.MaxValue],
         DType.I32 => [0x80000000, 0x7FFFFFFF, 0, uint.MaxValue],
         DType.I16 => [0x8000, 0x7FFF, 0, 0xFFFF],
+        DType.U64 => [ulong.MaxValue, 0x8000000000000000, 0, 1],
+        DType.U32 => [uint.MaxValue, 0x80000000, 0, 1],
+        DType.U16 => [0xFFFF, 0x8000, 0, 1],
         _ => [0x80, 0x7F, 0, 0xFF],
     };
+
+    /// <summary>A raw tensor that writes exactly the given bytes (any dtype, those torch lacks included).</summary>
+    public static RawTensor Raw(string name, DType dtype, long[] shape, byte[] bytes) =>
+        new(name, dtype, shape, stream => stream.Write(bytes));
+
+    /// <summary>Asserts that reading the tensor as a torch tensor is refused, naming file, tensor and the way out.</summary>
+    public static void AssertNoTorchType(ITensorSource source, string name)
+    {
+        var dtype = source.GetEntry(name).DType;
+        AssertFails(() => source.ReadTensor(name).Dispose(), source.Path, $"'{name}'",
+            $"{dtype} has no torch dtype; read its bytes (ReadBytes) or store it as I{dtype.ElementSize() * 8}");
+    }
 
     /// <summary>A new tensor holding exactly the given bytes.</summary>
     public static Tensor Tensor(DType dtype, long[] shape, byte[] bytes)

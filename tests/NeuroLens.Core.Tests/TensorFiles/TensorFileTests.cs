@@ -130,24 +130,34 @@ public sealed class TensorFileTests : IDisposable
     [Fact]
     public void ConvertRoundTripsThroughEveryFormat()
     {
-        var tensors = new List<(string, Tensor)>();
+        // Raw bytes, so that the dtypes torch lacks (U16, U32, U64) are in the round trip too.
+        var tensors = new List<RawTensor>();
         var bytes = new Dictionary<string, byte[]>();
         foreach (var dtype in AllDTypes.Where(d => d != DType.BF16))
         {
             var name = "t_" + dtype;
             bytes[name] = Bytes(dtype, 6, seed: (int)dtype);
-            tensors.Add((name, Tensor(dtype, [3, 2], bytes[name])));
+            tensors.Add(Raw(name, dtype, [3, 2], bytes[name]));
         }
         var first = _folder.File("a.safetensors");
         TensorFile.Write(first, tensors, new Dictionary<string, string> { ["k"] = "v" });
-        foreach (var (_, t) in tensors) t.Dispose();
 
         Assert.Equal(tensors.Count, TensorFile.Convert(first, _folder.File("b.npz")));
+        using (var b = TensorFile.Open(_folder.File("b.npz")))
+            Assert.Equal(tensors.Select(t => t.DType), b.Entries.Select(e => e.DType));
         TensorFile.Convert(_folder.File("b.npz"), _folder.File("c.safetensors"));
         using (var c = TensorFile.Open(_folder.File("c.safetensors")))
         {
             Assert.Empty(c.Metadata);
+            Assert.Equal(tensors.Select(t => t.DType), c.Entries.Select(e => e.DType));
             foreach (var (name, expected) in bytes) Assert.Equal(expected, c.ReadBytes(name));
+        }
+        foreach (var (name, expected) in bytes)
+        {
+            using (var one = TensorFile.Open(first)) TensorFile.Write(_folder.File("one.safetensors"), [Raw(name, one.GetEntry(name).DType, [3, 2], one.ReadBytes(name))]);
+            TensorFile.Convert(_folder.File("one.safetensors"), _folder.File("one.npy"));
+            using var npy = TensorFile.Open(_folder.File("one.npy"));
+            Assert.Equal(expected, npy.ReadBytes("one"));
         }
         TensorFile.Convert(first, _folder.File("d.safetensors"));
         using (var d = TensorFile.Open(_folder.File("d.safetensors")))
@@ -163,6 +173,17 @@ public sealed class TensorFileTests : IDisposable
         TensorFile.Convert(_folder.File("w.npy"), _folder.File("w.safetensors"));
         TensorFile.Convert(_folder.File("w.safetensors"), _folder.File("w2.npy"));
         Assert.Equal(File.ReadAllBytes(_folder.File("w.npy")), File.ReadAllBytes(_folder.File("w2.npy")));
+    }
+
+    [Theory]
+    [InlineData(-1L, 6, "negative extent")]
+    [InlineData(3L, 5, "wrote 5 bytes of data, but U16 of shape (3) needs 6")]
+    [InlineData(3L, 7, "wrote 7 bytes of data")]
+    public void RawTensorWithAWrongShapeOrByteCountLeavesNoFile(long extent, int written, string message)
+    {
+        var path = _folder.File("bad.npz");
+        AssertFails(() => TensorFile.Write(path, [Raw("u", DType.U16, [extent], new byte[written])]), path, "'u'", message);
+        Assert.Empty(Directory.GetFiles(_folder.Path));
     }
 
     [Fact]

@@ -10,7 +10,7 @@ public class TorchTensorsTests
     public static TheoryData<DType, bool> BothPaths()
     {
         var data = new TheoryData<DType, bool>();
-        foreach (var dtype in AllDTypes)
+        foreach (var dtype in AllDTypes.Where(d => d.HasScalarType()))
         {
             data.Add(dtype, true);
             data.Add(dtype, false);
@@ -34,6 +34,21 @@ public class TorchTensorsTests
         Assert.Equal(dtype.ToScalarType(), t.dtype);
         Assert.Equal(bytes, BytesOf(t));
         Assert.Equal(Enumerable.Range(0, (bytes.Length + 7) / 8).Select(i => i * 8L), offsets);
+    }
+
+    [Theory]
+    [InlineData(DType.U16, "I16")]
+    [InlineData(DType.U32, "I32")]
+    [InlineData(DType.U64, "I64")]
+    public void UnsignedTypesTorchLacksAreRefusedInOneLine(DType dtype, string signed)
+    {
+        Assert.False(dtype.HasScalarType());
+        var message = $"{dtype} has no torch dtype; read its bytes (ReadBytes) or store it as {signed}";
+        AssertFails(() => dtype.ToScalarType(), message);
+        AssertFails(() => TorchTensors.Create(dtype, [2], 2 * dtype.ElementSize(), (_, _) => { }).Dispose(), message);
+        Assert.True(DTypeExtensions.TryParseSafetensorsName(dtype.ToString(), out var parsed));
+        Assert.Equal(dtype, parsed);
+        Assert.Equal($"<u{dtype.ElementSize()}", dtype.NumpyDescr());
     }
 
     [Fact]

@@ -91,4 +91,25 @@ public class FuzzTests
             ReadMustFailCleanlyOrSucceed(path);
         }
     }
+
+    [Theory]
+    [InlineData("f.npy")]
+    [InlineData("f.npz")]
+    public void MutatedNumpyFiles(string name)
+    {
+        using var dir = new TempDir();
+        string path = dir.File(name);
+        VolumeFile.Write(path, Random<short>(2, 6, 5, channels: 2));
+        byte[] original = File.ReadAllBytes(path);
+        var rng = new Random(15);
+        for (int trial = 0; trial < 300; trial++)
+        {
+            byte[] bytes = (byte[])original.Clone();
+            // .npy: mostly the header (magic kept), where the parser is; .npz: anywhere in the zip.
+            int span = name.EndsWith(".npy", StringComparison.Ordinal) && trial % 3 != 0 ? 128 : bytes.Length;
+            for (int k = 0, flips = 1 + rng.Next(4); k < flips; k++) bytes[6 + rng.Next(span - 6)] = (byte)rng.Next(256);
+            File.WriteAllBytes(path, trial % 5 == 0 ? bytes[..(6 + rng.Next(bytes.Length - 6))] : bytes);
+            ReadMustFailCleanlyOrSucceed(path);
+        }
+    }
 }

@@ -13,6 +13,8 @@ public class VolumeFileTests
     [InlineData("a.ome.tif", VolumeFormat.Tiff)]
     [InlineData("a.h5", VolumeFormat.Hdf5)]
     [InlineData("a.zarr", VolumeFormat.Zarr)]
+    [InlineData("a.npy", VolumeFormat.Npy)]
+    [InlineData("a.npz", VolumeFormat.Npz)]
     public void WritesByExtensionAndDetectsByContent(string name, VolumeFormat format)
     {
         using var dir = new TempDir();
@@ -49,7 +51,7 @@ public class VolumeFileTests
         using var dir = new TempDir();
         var volume = Random<ushort>(4, 9, 7);
         var box = new Box(1, 2, 3, 2, 4, 3);
-        foreach (string name in new[] { "r.tif", "r.h5", "r.zarr" })
+        foreach (string name in new[] { "r.tif", "r.h5", "r.zarr", "r.npy", "r.npz" })
         {
             VolumeFile.Write(dir.File(name), volume);
             AssertSameVoxels(volume.Crop(box), VolumeFile.Read(dir.File(name), new VolumeReadOptions { Region = box }));
@@ -62,7 +64,7 @@ public class VolumeFileTests
     public void MaxBytesRefusesLargeFilesBeforeReading()
     {
         using var dir = new TempDir();
-        foreach (string name in new[] { "big.png", "big.tif", "big.h5", "big.zarr" })
+        foreach (string name in new[] { "big.png", "big.tif", "big.h5", "big.zarr", "big.npy", "big.npz" })
         {
             VolumeFile.Write(dir.File(name), Random<byte>(1, 64, 64));
             AssertMalformed(dir.File(name), () => VolumeFile.Read(dir.File(name), new VolumeReadOptions { MaxBytes = 1000 }), "limit");
@@ -84,12 +86,15 @@ public class VolumeFileTests
     public void WritesReplaceAtomicallyAndLeaveNoTemporaryFiles()
     {
         using var dir = new TempDir();
-        string path = dir.File("a.tif");
-        VolumeFile.Write(path, Random<byte>(2, 5, 5, seed: 1));
-        var second = Random<byte>(3, 6, 6, seed: 2);
-        VolumeFile.Write(path, second);
-        AssertSameVoxels(second, VolumeFile.Read(path));
+        foreach (string name in new[] { "a.tif", "a.npy", "a.npz" })
+        {
+            string path = dir.File(name);
+            VolumeFile.Write(path, Random<byte>(2, 5, 5, seed: 1));
+            var second = Random<byte>(3, 6, 6, seed: 2);
+            VolumeFile.Write(path, second);
+            AssertSameVoxels(second, VolumeFile.Read(path));
+        }
         AssertMalformed(dir.File("b.ome.tif"), () => VolumeFile.Write(dir.File("b.ome.tif"), new Volume<long>(1, 2, 2)));
-        Assert.Equal(new[] { "a.tif" }, Directory.GetFileSystemEntries(dir.Path).Select(Path.GetFileName));
+        Assert.Equal(new[] { "a.npy", "a.npz", "a.tif" }, Directory.GetFileSystemEntries(dir.Path).Select(Path.GetFileName).Order());
     }
 }
