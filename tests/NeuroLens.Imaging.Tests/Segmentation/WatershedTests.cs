@@ -1,0 +1,85 @@
+using System.Text.Json;
+using NeuroLens.Core;
+using NeuroLens.Imaging.Segmentation;
+using NeuroLens.Imaging.Tests.Fixtures;
+
+namespace NeuroLens.Imaging.Tests.Segmentation;
+
+public class WatershedTests
+{
+    public static TheoryData<string> FixtureCases() => new(Fixture.Cases("watershed.json").Select(c => c.GetProperty("name").GetString()!));
+
+    [Theory]
+    [MemberData(nameof(FixtureCases))]
+    public void MatchesSkimageExactly(string name)
+    {
+        JsonElement c = Fixture.Cases("watershed.json").Single(e => e.GetProperty("name").GetString() == name);
+        var heights = Fixture.Volume(c, Fixture.Doubles(c, "heights").Select(v => (float)v).ToArray());
+        var seeds = Fixture.Volume(c, Fixture.ULongs(c, "seeds"));
+        var mask = c.GetProperty("mask").ValueKind == JsonValueKind.Null ? null : Fixture.Volume(c, Fixture.Ints(c, "mask").Select(v => v != 0).ToArray());
+        var connectivity = Enum.Parse<Connectivity>(c.GetProperty("connectivity").GetString()!);
+        var result = Watershed.Run(heights, seeds, mask, connectivity, c.GetProperty("lines").GetBoolean());
+        Assert.Equal(Fixture.ULongs(c, "labels"), result.Data);
+    }
+
+    [Theory]
+    [InlineData(1, 9, 13, false, false)]
+    [InlineData(1, 9, 13, true, false)]
+    [InlineData(1, 9, 13, false, true)]
+    [InlineData(1, 9, 13, true, true)]
+    [InlineData(5, 6, 7, false, false)]
+    [InlineData(5, 6, 7, true, false)]
+    [InlineData(5, 6, 7, false, true)]
+    [InlineData(5, 6, 7, true, true)]
+    public void MatchesBruteForceFloodingOnRandomInputs(int depth, int height, int width, bool full, bool lines)
+    {
+        var rng = new Random(depth * 1000 + height * 10 + (full ? 1 : 0) + (lines ? 2 : 0));
+        int n = depth * height * width;
+        for (int trial = 0; trial < 20; trial++)
+        {
+            // Few height levels: large plateaus, so ties and their FIFO order matter; seeds may share heights.
+            var heights = Enumerable.Range(0, n).Select(_ => (float)rng.Next(trial % 2 == 0 ? 3 : 1000)).ToArray();
+            var seeds = new ulong[n];
+            for (int s = 0; s < 2 + trial % 5; s++)
+                seeds[rng.Next(n)] = (ulong)rng.Next(1, 4);
+            bool[]? mask = trial % 3 == 0 ? Enumerable.Range(0, n).Select(_ => rng.NextDouble() < 0.8).ToArray() : null;
+            var expected = ReferenceWatershed.Run(heights, seeds, mask, depth, height, width, full, lines);
+            var result = Watershed.Run(
+                new Volume<float>(heights, depth, height, width), new Volume<ulong>(seeds, depth, height, width),
+                mask is null ? null : new Volume<bool>(mask, depth, height, width), full ? Connectivity.Full : Connectivity.Faces, lines);
+            Assert.Equal(expected, result.Data);
+        }
+    }
+
+    [Fact]
+    public void TwoBasinsMeetAtTheRidge()
+    {
+        // Heights rise from both ends to a ridge at x = 4; seeds at the ends.
+        float[] h = [0, 1, 2, 3, 9, 3, 2, 1, 0];
+        var heights = new Volume<float>(h, 1, 1, 9);
+        var seeds = new Volume<uint>(new uint[] { 1, 0, 0, 0, 0, 0, 0, 0, 2 }, 1, 1, 9);
+        var labels = Watershed.Run(heights, seeds);
+        Assert.Equal(new uint[] { 1, 1, 1, 1, 1, 2, 2, 2, 2 }, labels.Data); // the ridge goes to the basin that reached it first (seed 1, raster order)
+        var withLine = Watershed.Run(heights, seeds, watershedLines: true);
+        Assert.Equal(new uint[] { 1, 1, 1, 1, 0, 2, 2, 2, 2 }, withLine.Data);
+        var masked = Watershed.Run(heights, seeds, new Volume<bool>([true, true, false, true, true, true, true, true, true], 1, 1, 9));
+        Assert.Equal(new uint[] { 1, 1, 0, 2, 2, 2, 2, 2, 2 }, masked.Data); // cut off from seed 1 by the mask
+    }
+
+    [Fact]
+    public void PlateauIsSplitByDistanceToTheSeeds()
+    {
+        var heights = new Volume<float>(1, 1, 10);
+        var seeds = new Volume<ulong>(new ulong[] { 0, 5, 0, 0, 0, 0, 0, 0, 7, 0 }, 1, 1, 10);
+        Assert.Equal(new ulong[] { 5, 5, 5, 5, 5, 7, 7, 7, 7, 7 }, Watershed.Run(heights, seeds).Data);
+    }
+
+    [Fact]
+    public void RejectsBadInputs()
+    {
+        var seeds = new Volume<ulong>(1, 3, 3);
+        Assert.Throws<NeuroLensException>(() => Watershed.Run(new Volume<float>(1, 3, 4), seeds));
+        Assert.Throws<NeuroLensException>(() => Watershed.Run(new Volume<float>([float.NaN, 0, 0, 0, 0, 0, 0, 0, 0], 1, 3, 3), seeds));
+        Assert.Throws<NeuroLensException>(() => Watershed.Run(new Volume<float>(1, 3, 3), seeds, connectivity: (Connectivity)3));
+    }
+}
