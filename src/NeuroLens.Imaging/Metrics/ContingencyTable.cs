@@ -1,4 +1,7 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using NeuroLens.Core;
 
 namespace NeuroLens.Imaging.Metrics;
@@ -24,8 +27,16 @@ public readonly record struct LabelPairCount(ulong Segment, ulong Truth, long Co
 public sealed class ContingencyTable
 {
     private const int MinCapacity = 64;
+    private const int CacheBits = 12;
     private Entry[] _entries = new Entry[MinCapacity];
     private int _shift = 64 - 6;
+    private int _pairCount;
+
+    // A small direct-mapped cache in front of the table: nearby rows of a volume repeat the same few
+    // label pairs, so most runs update a cache entry that stays in L1, and only evictions touch the
+    // (possibly megabytes-large) table. Allocated on first use; flushed before any read.
+    private Entry[]? _cache;
+    private bool _cacheDirty;
 
     private struct Entry
     {
@@ -38,7 +49,14 @@ public sealed class ContingencyTable
     public long Total { get; private set; }
 
     /// <summary>Distinct (segment, truth) pairs seen so far.</summary>
-    public int PairCount { get; private set; }
+    public int PairCount
+    {
+        get
+        {
+            Flush();
+            return _pairCount;
+        }
+    }
 
     /// <summary>Counts the voxels of one chunk: <paramref name="segmentation"/>[i] and <paramref name="truth"/>[i] label the same voxel.</summary>
     /// <typeparam name="TLabel">Label type (<c>ulong</c>, <c>uint</c>, ...); values are widened (two's complement for signed types).</typeparam>
@@ -49,22 +67,37 @@ public sealed class ContingencyTable
             throw new NeuroLensException($"contingency chunk lengths differ: segmentation {segmentation.Length}, truth {truth.Length}.");
         if (segmentation.IsEmpty)
             return;
-        TLabel runSeg = segmentation[0], runTruth = truth[0];
-        long run = 0;
-        for (int i = 0; i < segmentation.Length; i++)
+        ref TLabel seg = ref MemoryMarshal.GetReference(segmentation);
+        ref TLabel tru = ref MemoryMarshal.GetReference(truth);
+        int n = segmentation.Length, start = 0, i = 1;
+        if (Vector256.IsHardwareAccelerated && Vector256<TLabel>.IsSupported)
         {
-            TLabel s = segmentation[i], t = truth[i];
-            if (s == runSeg && t == runTruth)
+            // Find run ends a vector at a time: compare each voxel's pair with its predecessor's and
+            // visit only the mismatches, so the per-voxel work has no data-dependent branch.
+            int width = Vector256<TLabel>.Count;
+            uint lanes = width == 32 ? uint.MaxValue : (1u << width) - 1;
+            for (; i + width <= n; i += width)
             {
-                run++;
-                continue;
+                var same = Vector256.Equals(Vector256.LoadUnsafe(ref seg, (nuint)i), Vector256.LoadUnsafe(ref seg, (nuint)(i - 1)))
+                         & Vector256.Equals(Vector256.LoadUnsafe(ref tru, (nuint)i), Vector256.LoadUnsafe(ref tru, (nuint)(i - 1)));
+                uint ends = ~same.ExtractMostSignificantBits() & lanes;
+                while (ends != 0)
+                {
+                    int end = i + BitOperations.TrailingZeroCount(ends);
+                    AddCached(ulong.CreateTruncating(Unsafe.Add(ref seg, start)), ulong.CreateTruncating(Unsafe.Add(ref tru, start)), end - start);
+                    start = end;
+                    ends &= ends - 1;
+                }
             }
-            Add(ulong.CreateTruncating(runSeg), ulong.CreateTruncating(runTruth), run);
-            runSeg = s;
-            runTruth = t;
-            run = 1;
         }
-        Add(ulong.CreateTruncating(runSeg), ulong.CreateTruncating(runTruth), run);
+        for (; i < n; i++)
+        {
+            if (Unsafe.Add(ref seg, i) == Unsafe.Add(ref seg, start) && Unsafe.Add(ref tru, i) == Unsafe.Add(ref tru, start))
+                continue;
+            AddCached(ulong.CreateTruncating(Unsafe.Add(ref seg, start)), ulong.CreateTruncating(Unsafe.Add(ref tru, start)), i - start);
+            start = i;
+        }
+        AddCached(ulong.CreateTruncating(Unsafe.Add(ref seg, start)), ulong.CreateTruncating(Unsafe.Add(ref tru, start)), n - start);
     }
 
     /// <summary>Adds <paramref name="count"/> voxels labelled <paramref name="segment"/> and <paramref name="truth"/>.</summary>
@@ -76,7 +109,44 @@ public sealed class ContingencyTable
                 throw new NeuroLensException($"contingency count must not be negative, got {count}.");
             return;
         }
+        AddCached(segment, truth, count);
+    }
+
+    private void AddCached(ulong segment, ulong truth, long count)
+    {
         Total += count;
+        _cache ??= new Entry[1 << CacheBits];
+        _cacheDirty = true;
+        ref var c = ref _cache[Hash(segment, truth) >> (64 - CacheBits)];
+        if (c.Count != 0)
+        {
+            if (c.Segment == segment && c.Truth == truth)
+            {
+                c.Count += count;
+                return;
+            }
+            AddToTable(c.Segment, c.Truth, c.Count);
+        }
+        c.Segment = segment;
+        c.Truth = truth;
+        c.Count = count;
+    }
+
+    private void Flush()
+    {
+        if (!_cacheDirty || _cache is null)
+            return;
+        foreach (ref var c in _cache.AsSpan())
+            if (c.Count != 0)
+            {
+                AddToTable(c.Segment, c.Truth, c.Count);
+                c = default;
+            }
+        _cacheDirty = false;
+    }
+
+    private void AddToTable(ulong segment, ulong truth, long count)
+    {
         var entries = _entries;
         int mask = entries.Length - 1;
         int i = Slot(segment, truth);
@@ -88,7 +158,7 @@ public sealed class ContingencyTable
                 e.Segment = segment;
                 e.Truth = truth;
                 e.Count = count;
-                if (++PairCount * 2 > entries.Length)
+                if (++_pairCount * 2 > entries.Length)
                     Grow();
                 return;
             }
@@ -104,14 +174,20 @@ public sealed class ContingencyTable
     /// <summary>Adds every count of <paramref name="other"/> (a partial table of other chunks) to this table.</summary>
     public void Merge(ContingencyTable other)
     {
+        other.Flush();
+        Flush();
         foreach (var e in other._entries)
             if (e.Count != 0)
-                Add(e.Segment, e.Truth, e.Count);
+            {
+                Total += e.Count;
+                AddToTable(e.Segment, e.Truth, e.Count);
+            }
     }
 
     /// <summary>The non-empty cells, in no particular order.</summary>
     public IEnumerable<LabelPairCount> Pairs()
     {
+        Flush();
         foreach (var e in _entries)
             if (e.Count != 0)
                 yield return new LabelPairCount(e.Segment, e.Truth, e.Count);
@@ -120,6 +196,7 @@ public sealed class ContingencyTable
     /// <summary>Invokes <paramref name="action"/> on every non-empty cell (segment, truth, count) without allocating.</summary>
     public void ForEach(Action<ulong, ulong, long> action)
     {
+        Flush();
         foreach (var e in _entries)
             if (e.Count != 0)
                 action(e.Segment, e.Truth, e.Count);
@@ -181,7 +258,8 @@ public sealed class ContingencyTable
     /// </summary>
     internal (LabelPairCount[] Cells, Dictionary<ulong, long> Segments, Dictionary<ulong, long> Truths, long Total) Kept(IgnoreZero ignore)
     {
-        var cells = new List<LabelPairCount>(PairCount);
+        Flush();
+        var cells = new List<LabelPairCount>(_pairCount);
         var segments = new Dictionary<ulong, long>();
         var truths = new Dictionary<ulong, long>();
         long total = 0;
@@ -199,13 +277,11 @@ public sealed class ContingencyTable
         return (sorted, segments, truths, total);
     }
 
-    private int Slot(ulong segment, ulong truth)
-    {
-        // Fibonacci hashing of a mixed pair: the top bits of the product are well spread.
-        ulong h = (segment * 0x9E37_79B9_7F4A_7C15UL) ^ (truth + 0x632B_E59B_D9B4_E019UL);
-        h *= 0xC2B2_AE3D_27D4_EB4FUL;
-        return (int)(h >> _shift);
-    }
+    private int Slot(ulong segment, ulong truth) => (int)(Hash(segment, truth) >> _shift);
+
+    /// <summary>Fibonacci hashing of a mixed pair: the top bits of the product are well spread.</summary>
+    private static ulong Hash(ulong segment, ulong truth) =>
+        ((segment * 0x9E37_79B9_7F4A_7C15UL) ^ (truth + 0x632B_E59B_D9B4_E019UL)) * 0xC2B2_AE3D_27D4_EB4FUL;
 
     private void Grow()
     {
