@@ -51,20 +51,25 @@ public static class SyntheticLabels
         return labels;
     }
 
-    /// <summary>Boundary map of a label volume: 0.8 on voxels whose +x/+y/+z neighbour differs, plus uniform noise in [0, 0.2).</summary>
+    /// <summary>
+    /// Boundary map of a label volume: 0.8 on voxels with a face neighbour of another label (a boundary
+    /// two voxels thick, closed also for full connectivity), plus uniform noise in [0, 0.2).
+    /// </summary>
     public static Volume<float> Boundaries(Volume<ulong> labels, int seed)
     {
         var rng = new Random(seed);
         var h = new Volume<float>(labels.Depth, labels.Height, labels.Width, 1, labels.Dimensions);
-        int w = labels.Width, plane = labels.Height * w;
-        for (int i = 0; i < h.Data.Length; i++)
-        {
-            ulong l = labels.Data[i];
-            bool edge = (i % w < w - 1 && labels.Data[i + 1] != l)
-                || ((i / w) % labels.Height < labels.Height - 1 && labels.Data[i + w] != l)
-                || (i + plane < h.Data.Length && labels.Data[i + plane] != l);
-            h.Data[i] = (edge ? 0.8f : 0f) + 0.2f * rng.NextSingle();
-        }
+        int d = labels.Depth, ht = labels.Height, w = labels.Width;
+        for (int z = 0; z < d; z++)
+            for (int y = 0; y < ht; y++)
+                for (int x = 0; x < w; x++)
+                {
+                    ulong l = labels[z, y, x];
+                    bool edge = (x > 0 && labels[z, y, x - 1] != l) || (x < w - 1 && labels[z, y, x + 1] != l)
+                        || (y > 0 && labels[z, y - 1, x] != l) || (y < ht - 1 && labels[z, y + 1, x] != l)
+                        || (z > 0 && labels[z - 1, y, x] != l) || (z < d - 1 && labels[z + 1, y, x] != l);
+                    h[z, y, x] = (edge ? 0.8f : 0f) + 0.2f * rng.NextSingle();
+                }
         return h;
     }
 

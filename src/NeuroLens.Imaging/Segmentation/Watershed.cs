@@ -50,7 +50,7 @@ public static class Watershed
         var result = new Volume<TLabel>(depth, height, width, 1, heights.Dimensions) { VoxelSize = (double[])seeds.VoxelSize.Clone() };
         var labels = result.Data;
         var open = new bool[n]; // may still be flooded: inside the mask and not a watershed line
-        var queue = new FloodQueue(watershedLines ? n : n / 4);
+        var queue = new FloodQueue(Math.Min(n, 1 << 16)); // grows by doubling
         for (int i = 0; i < n; i++)
         {
             open[i] = mask is null || mask.Data[i];
