@@ -17,13 +17,26 @@ public class WatershedBenchmarks
 
     /// <summary>Builds heights and seeds.</summary>
     [GlobalSetup]
-    public void Setup()
+    public void Setup() => (_heights, _seeds) = Data(Shape);
+
+    private static (Volume<float> Heights, Volume<ulong> Seeds) Data(string shape)
     {
-        var labels = Shape == "512x512"
+        var labels = shape == "512x512"
             ? SyntheticLabels.Voronoi(1, 512, 30, 3, out var points)
             : SyntheticLabels.Voronoi(256, 256, 17, 3, out points);
-        _heights = SyntheticLabels.Boundaries(labels, 4);
-        _seeds = SyntheticLabels.Seeds(labels, points);
+        return (SyntheticLabels.Boundaries(labels, 4), SyntheticLabels.Seeds(labels, points));
+    }
+
+    /// <summary>Writes each shape's heights (float32) and seeds (uint64), raw little-endian C order, to DIR/ws_{heights,seeds}_SHAPE.</summary>
+    public static void Dump(string directory)
+    {
+        Directory.CreateDirectory(directory);
+        foreach (var shape in new[] { "512x512", "256x256x256" })
+        {
+            var (heights, seeds) = Data(shape);
+            File.WriteAllBytes(Path.Combine(directory, $"ws_heights_{shape}.f32"), System.Runtime.InteropServices.MemoryMarshal.AsBytes(heights.Data.AsSpan()).ToArray());
+            File.WriteAllBytes(Path.Combine(directory, $"ws_seeds_{shape}.u64"), System.Runtime.InteropServices.MemoryMarshal.AsBytes(seeds.Data.AsSpan()).ToArray());
+        }
     }
 
     /// <summary>Face connectivity, no lines.</summary>

@@ -23,7 +23,8 @@ public readonly record struct LabelPairCount(ulong Segment, ulong Truth, long Co
 /// every label is kept, and ignore rules are applied when a metric is computed.
 /// </summary>
 /// <remarks>Memory is proportional to the number of distinct label pairs, not voxels. Runs of equal
-/// pairs along the scan (long in real segmentations) cost one hash update each.</remarks>
+/// pairs along the scan (long in real segmentations) cost one hash update each. An instance is not
+/// thread-safe: give each worker its own table and merge them, as <see cref="Of{TLabel}(ReadOnlyMemory{TLabel}, ReadOnlyMemory{TLabel}, int, int)"/> does.</remarks>
 public sealed class ContingencyTable
 {
     private const int MinCapacity = 64;
@@ -33,8 +34,8 @@ public sealed class ContingencyTable
     private int _pairCount;
 
     // A small direct-mapped cache in front of the table: nearby rows of a volume repeat the same few
-    // label pairs, so most runs update a cache entry that stays in L1, and only evictions touch the
-    // (possibly megabytes-large) table. Allocated on first use; flushed before any read.
+    // label pairs, so most runs update one of 4096 entries (96 KiB, cache-resident), and only
+    // evictions touch the (possibly megabytes-large) table. Allocated on first use; flushed before any read.
     private Entry[]? _cache;
     private bool _cacheDirty;
 
