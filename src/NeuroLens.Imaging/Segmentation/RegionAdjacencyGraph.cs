@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
+using NeuroLens.Core;
 
 namespace NeuroLens.Imaging.Segmentation;
 
@@ -32,12 +33,15 @@ public sealed class RegionAdjacencyGraph
 
     /// <summary>Builds the graph of <paramref name="labels"/> with boundary values from <paramref name="heights"/>.</summary>
     /// <param name="labels">Region labels (fragments, for example watershed basins); 0 is background.</param>
-    /// <param name="heights">The height map the boundary values are read from, same shape.</param>
+    /// <param name="heights">The height map the boundary values are read from, same shape; NaN is rejected.</param>
     /// <param name="connectivity">Which voxel pairs touch: faces (default) or full.</param>
     public static RegionAdjacencyGraph Build<TLabel>(Volume<TLabel> labels, Volume<float> heights, Connectivity connectivity = Connectivity.Faces)
         where TLabel : unmanaged, IBinaryInteger<TLabel>
     {
         Watershed.CheckShapes(heights, labels, null);
+        foreach (float value in heights.Data)
+            if (float.IsNaN(value))
+                throw new NeuroLensException("region adjacency graph heights contain NaN.");
         var nb = Neighbourhood.Forward(labels.Dimensions, labels.Height, labels.Width, connectivity);
         var sums = new Dictionary<(ulong, ulong), (double Sum, long Count)>();
         var l = labels.Data;

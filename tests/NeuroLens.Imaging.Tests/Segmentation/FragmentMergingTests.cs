@@ -57,6 +57,15 @@ public class FragmentMergingTests
         Assert.All(FragmentMerging.Run(uintLabels, heights, 0.695).Labels.Data, v => Assert.Equal(1u, v));
     }
 
+    [Fact]
+    public void RejectsNaNHeightsAndMismatchedShapes()
+    {
+        var labels = new Volume<ulong>([1, 2], 1, 1, 2);
+        Assert.Throws<NeuroLens.Core.NeuroLensException>(() => RegionAdjacencyGraph.Build(labels, new Volume<float>([0, float.NaN], 1, 1, 2)));
+        Assert.Throws<NeuroLens.Core.NeuroLensException>(() => RegionAdjacencyGraph.Build(labels, new Volume<float>(1, 2, 1)));
+        Assert.Throws<NeuroLens.Core.NeuroLensException>(() => FragmentMerging.Agglomerate(RegionAdjacencyGraph.Build(labels, new Volume<float>(1, 1, 2)), double.NaN));
+    }
+
     [Theory]
     [InlineData(1, 12, 14, false)]
     [InlineData(4, 7, 8, false)]
