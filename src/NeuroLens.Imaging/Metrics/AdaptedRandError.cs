@@ -49,8 +49,9 @@ public sealed record AdaptedRandError(double Error, double Precision, double Rec
     /// <param name="truth">The ground truth.</param>
     /// <param name="ignore">Which voxels labelled 0 to leave out; default: truth 0.</param>
     /// <param name="threads">Workers; 0 or less: all processors.</param>
-    public static AdaptedRandError Of<TLabel>(Volume<TLabel> segmentation, Volume<TLabel> truth, IgnoreZero ignore = IgnoreZero.InTruth, int threads = 0)
-        where TLabel : unmanaged, IBinaryInteger<TLabel> =>
+    public static AdaptedRandError Of<TSegment, TTruth>(Volume<TSegment> segmentation, Volume<TTruth> truth, IgnoreZero ignore = IgnoreZero.InTruth, int threads = 0)
+        where TSegment : unmanaged, IBinaryInteger<TSegment>
+        where TTruth : unmanaged, IBinaryInteger<TTruth> =>
         Of(ContingencyTable.Of(segmentation, truth, threads), ignore);
 
     private static Int128 Pairs(long x) => (Int128)x * (x - 1);

@@ -16,7 +16,7 @@ public readonly record struct LabelPairCount(ulong Segment, ulong Truth, long Co
 /// <summary>
 /// The contingency table of a segmentation against a ground truth: voxel counts per (segment, truth)
 /// label pair, in a hash map keyed by the pair. It is a streaming accumulator: feed it chunk by chunk
-/// (pairs of label spans at the same voxels) with <see cref="Add{TLabel}"/>, merge partial tables from
+/// (pairs of label spans at the same voxels) with <see cref="Add{TSegment, TTruth}"/>, merge partial tables from
 /// other threads with <see cref="Merge"/>, then compute any metric from it
 /// (<see cref="VariationOfInformation"/>, <see cref="AdaptedRandError"/>, <see cref="Overlap"/>), so a
 /// huge volume never has to be in memory at once. Labels of any integer type are widened to 64 bits;
@@ -24,7 +24,7 @@ public readonly record struct LabelPairCount(ulong Segment, ulong Truth, long Co
 /// </summary>
 /// <remarks>Memory is proportional to the number of distinct label pairs, not voxels. Runs of equal
 /// pairs along the scan (long in real segmentations) cost one hash update each. An instance is not
-/// thread-safe: give each worker its own table and merge them, as <see cref="Of{TLabel}(ReadOnlyMemory{TLabel}, ReadOnlyMemory{TLabel}, int, int)"/> does.</remarks>
+/// thread-safe: give each worker its own table and merge them, as <see cref="Of{TSegment, TTruth}(ReadOnlyMemory{TSegment}, ReadOnlyMemory{TTruth}, int, int)"/> does.</remarks>
 public sealed class ContingencyTable
 {
     private const int MinCapacity = 64;
@@ -60,28 +60,33 @@ public sealed class ContingencyTable
     }
 
     /// <summary>Counts the voxels of one chunk: <paramref name="segmentation"/>[i] and <paramref name="truth"/>[i] label the same voxel.</summary>
-    /// <typeparam name="TLabel">Label type (<c>ulong</c>, <c>uint</c>, ...); values are widened (two's complement for signed types).</typeparam>
-    public void Add<TLabel>(ReadOnlySpan<TLabel> segmentation, ReadOnlySpan<TLabel> truth)
-        where TLabel : unmanaged, IBinaryInteger<TLabel>
+    /// <typeparam name="TSegment">Segment label type (<c>ulong</c>, <c>uint</c>, ...); values are widened to 64 bits (two's complement for signed types).</typeparam>
+    /// <typeparam name="TTruth">Truth label type, likewise (it may differ: uint segments against uint64 CREMI ids).</typeparam>
+    /// <param name="segmentation">Segment labels of the chunk.</param>
+    /// <param name="truth">Truth labels of the same voxels.</param>
+    public void Add<TSegment, TTruth>(ReadOnlySpan<TSegment> segmentation, ReadOnlySpan<TTruth> truth)
+        where TSegment : unmanaged, IBinaryInteger<TSegment>
+        where TTruth : unmanaged, IBinaryInteger<TTruth>
     {
         if (segmentation.Length != truth.Length)
             throw new NeuroLensException($"contingency chunk lengths differ: segmentation {segmentation.Length}, truth {truth.Length}.");
         if (segmentation.IsEmpty)
             return;
-        ref TLabel seg = ref MemoryMarshal.GetReference(segmentation);
-        ref TLabel tru = ref MemoryMarshal.GetReference(truth);
+        ref TSegment seg = ref MemoryMarshal.GetReference(segmentation);
+        ref TTruth tru = ref MemoryMarshal.GetReference(truth);
         int n = segmentation.Length, start = 0, i = 1;
-        if (Vector256.IsHardwareAccelerated && Vector256<TLabel>.IsSupported)
+        if (Vector256.IsHardwareAccelerated && Vector256<TSegment>.IsSupported && Vector256<TTruth>.IsSupported
+            && Vector256<TSegment>.Count == Vector256<TTruth>.Count)
         {
             // Find run ends a vector at a time: compare each voxel's pair with its predecessor's and
             // visit only the mismatches, so the per-voxel work has no data-dependent branch.
-            int width = Vector256<TLabel>.Count;
+            int width = Vector256<TSegment>.Count;
             uint lanes = width == 32 ? uint.MaxValue : (1u << width) - 1;
             for (; i + width <= n; i += width)
             {
-                var same = Vector256.Equals(Vector256.LoadUnsafe(ref seg, (nuint)i), Vector256.LoadUnsafe(ref seg, (nuint)(i - 1)))
-                         & Vector256.Equals(Vector256.LoadUnsafe(ref tru, (nuint)i), Vector256.LoadUnsafe(ref tru, (nuint)(i - 1)));
-                uint ends = ~same.ExtractMostSignificantBits() & lanes;
+                uint same = Vector256.Equals(Vector256.LoadUnsafe(ref seg, (nuint)i), Vector256.LoadUnsafe(ref seg, (nuint)(i - 1))).ExtractMostSignificantBits()
+                          & Vector256.Equals(Vector256.LoadUnsafe(ref tru, (nuint)i), Vector256.LoadUnsafe(ref tru, (nuint)(i - 1))).ExtractMostSignificantBits();
+                uint ends = ~same & lanes;
                 while (ends != 0)
                 {
                     int end = i + BitOperations.TrailingZeroCount(ends);
@@ -212,8 +217,9 @@ public sealed class ContingencyTable
     /// <param name="truth">Truth labels at the same voxels.</param>
     /// <param name="threads">Workers; 0 or less: all processors.</param>
     /// <param name="chunkLength">Voxels per chunk.</param>
-    public static ContingencyTable Of<TLabel>(ReadOnlyMemory<TLabel> segmentation, ReadOnlyMemory<TLabel> truth, int threads = 0, int chunkLength = 1 << 20)
-        where TLabel : unmanaged, IBinaryInteger<TLabel>
+    public static ContingencyTable Of<TSegment, TTruth>(ReadOnlyMemory<TSegment> segmentation, ReadOnlyMemory<TTruth> truth, int threads = 0, int chunkLength = 1 << 20)
+        where TSegment : unmanaged, IBinaryInteger<TSegment>
+        where TTruth : unmanaged, IBinaryInteger<TTruth>
     {
         if (segmentation.Length != truth.Length)
             throw new NeuroLensException($"label arrays differ in length: segmentation {segmentation.Length}, truth {truth.Length}.");
@@ -243,13 +249,14 @@ public sealed class ContingencyTable
     /// <param name="segmentation">The segmentation under test.</param>
     /// <param name="truth">The ground truth.</param>
     /// <param name="threads">Workers; 0 or less: all processors.</param>
-    public static ContingencyTable Of<TLabel>(Volume<TLabel> segmentation, Volume<TLabel> truth, int threads = 0)
-        where TLabel : unmanaged, IBinaryInteger<TLabel>
+    public static ContingencyTable Of<TSegment, TTruth>(Volume<TSegment> segmentation, Volume<TTruth> truth, int threads = 0)
+        where TSegment : unmanaged, IBinaryInteger<TSegment>
+        where TTruth : unmanaged, IBinaryInteger<TTruth>
     {
         if (segmentation.Depth != truth.Depth || segmentation.Height != truth.Height || segmentation.Width != truth.Width)
             throw new NeuroLensException($"segmentation {segmentation} and truth {truth} differ in shape.");
         int n = checked((int)segmentation.VoxelCount);
-        return Of<TLabel>(segmentation.Data.AsMemory(0, n), truth.Data.AsMemory(0, n), threads);
+        return Of<TSegment, TTruth>(segmentation.Data.AsMemory(0, n), truth.Data.AsMemory(0, n), threads);
     }
 
     /// <summary>

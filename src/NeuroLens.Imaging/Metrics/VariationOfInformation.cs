@@ -42,12 +42,13 @@ public sealed record VariationOfInformation(double Split, double Merge)
         return new VariationOfInformation(split / total + 0.0, merge / total + 0.0);
     }
 
-    /// <summary>VI of two label volumes of the same shape (counted in parallel; see <see cref="ContingencyTable.Of{TLabel}(Volume{TLabel}, Volume{TLabel}, int)"/>).</summary>
+    /// <summary>VI of two label volumes of the same shape (counted in parallel; see <see cref="ContingencyTable.Of{TSegment, TTruth}(Volume{TSegment}, Volume{TTruth}, int)"/>).</summary>
     /// <param name="segmentation">The segmentation under test.</param>
     /// <param name="truth">The ground truth.</param>
     /// <param name="ignore">Which voxels labelled 0 to leave out.</param>
     /// <param name="threads">Workers; 0 or less: all processors.</param>
-    public static VariationOfInformation Of<TLabel>(Volume<TLabel> segmentation, Volume<TLabel> truth, IgnoreZero ignore = IgnoreZero.None, int threads = 0)
-        where TLabel : unmanaged, IBinaryInteger<TLabel> =>
+    public static VariationOfInformation Of<TSegment, TTruth>(Volume<TSegment> segmentation, Volume<TTruth> truth, IgnoreZero ignore = IgnoreZero.None, int threads = 0)
+        where TSegment : unmanaged, IBinaryInteger<TSegment>
+        where TTruth : unmanaged, IBinaryInteger<TTruth> =>
         Of(ContingencyTable.Of(segmentation, truth, threads), ignore);
 }

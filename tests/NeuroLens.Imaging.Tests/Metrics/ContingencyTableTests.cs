@@ -41,9 +41,9 @@ public class ContingencyTableTests
         var expected = Naive(seg, truth);
         Assert.True(expected.Count > 20_000);
         var table = new ContingencyTable();
-        table.Add<ulong>(seg, truth);
+        table.Add<ulong, ulong>(seg, truth);
         AssertCounts(expected, table);
-        AssertCounts(expected, ContingencyTable.Of<ulong>(seg, truth, threads: 2, chunkLength: 4099));
+        AssertCounts(expected, ContingencyTable.Of<ulong, ulong>(seg, truth, threads: 2, chunkLength: 4099));
     }
 
     [Fact]
@@ -54,14 +54,21 @@ public class ContingencyTableTests
         var (seg, truth) = RandomRuns(rng, 10_007, 200, 150);
         var expected = Naive(seg, truth);
         var u32 = new ContingencyTable();
-        u32.Add<uint>(seg.Select(v => (uint)v).ToArray(), truth.Select(v => (uint)v).ToArray());
+        u32.Add<uint, uint>(seg.Select(v => (uint)v).ToArray(), truth.Select(v => (uint)v).ToArray());
         AssertCounts(expected, u32);
         var u16 = new ContingencyTable();
-        u16.Add<ushort>(seg.Select(v => (ushort)v).ToArray(), truth.Select(v => (ushort)v).ToArray());
+        u16.Add<ushort, ushort>(seg.Select(v => (ushort)v).ToArray(), truth.Select(v => (ushort)v).ToArray());
         AssertCounts(expected, u16);
         var u8 = new ContingencyTable();
-        u8.Add<byte>(seg.Select(v => (byte)v).ToArray(), truth.Select(v => (byte)v).ToArray());
+        u8.Add<byte, byte>(seg.Select(v => (byte)v).ToArray(), truth.Select(v => (byte)v).ToArray());
         AssertCounts(expected, u8);
+        // Mixed types: different lane counts take the scalar path, equal ones the vector path.
+        var mixed = new ContingencyTable();
+        mixed.Add<uint, ulong>(seg.Select(v => (uint)v).ToArray(), truth);
+        AssertCounts(expected, mixed);
+        var sameWidth = new ContingencyTable();
+        sameWidth.Add<long, ulong>(seg.Select(v => (long)v).ToArray(), truth);
+        AssertCounts(expected, sameWidth);
     }
 
     [Fact]

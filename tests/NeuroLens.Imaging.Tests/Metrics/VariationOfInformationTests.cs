@@ -90,11 +90,11 @@ public class VariationOfInformationTests
             int length = Math.Min(rng.Next(1, 900), seg.Data.Length - offset);
             // Each chunk goes into its own partial table, merged at the end, as parallel workers do.
             var partial = new ContingencyTable();
-            partial.Add<ulong>(seg.Data.AsSpan(offset, length), truth.Data.AsSpan(offset, length));
+            partial.Add<ulong, ulong>(seg.Data.AsSpan(offset, length), truth.Data.AsSpan(offset, length));
             streamed.Merge(partial);
             offset += length;
         }
-        var parallel = ContingencyTable.Of<ulong>(seg.Data, truth.Data, threads: 2, chunkLength: 333);
+        var parallel = ContingencyTable.Of<ulong, ulong>(seg.Data, truth.Data, threads: 2, chunkLength: 333);
 
         Assert.Equal(oneShot.Total, streamed.Total);
         Assert.Equal(oneShot.PairCount, streamed.PairCount);
@@ -123,7 +123,7 @@ public class VariationOfInformationTests
     public void RejectsMismatchedChunks()
     {
         var table = new ContingencyTable();
-        Assert.Throws<NeuroLens.Core.NeuroLensException>(() => table.Add<ulong>(new ulong[3], new ulong[4]));
+        Assert.Throws<NeuroLens.Core.NeuroLensException>(() => table.Add<ulong, ulong>(new ulong[3], new ulong[4]));
         Assert.Throws<NeuroLens.Core.NeuroLensException>(() => VariationOfInformation.Of(new Volume<ulong>(1, 2, 3), new Volume<ulong>(1, 3, 2)));
     }
 }
