@@ -16,7 +16,7 @@ namespace NeuroLens.Imaging.Metrics;
 /// <c>ignore_labels=(0,)</c>: voxels of truth label 0 are not counted, while segment 0 is an ordinary
 /// segment. scikit-image 0.19 returns its precision and recall swapped with respect to its own
 /// documentation (its "precision" divides by the truth pairs); the error, symmetric in the two, is the
-/// same. CREMI's script differs again (segment-0 voxels as singletons) and is not reproduced. Sums are
+/// same. CREMI's evaluation script also drops truth 0 but handles segment-0 voxels its own way; that variant is not reproduced. Sums are
 /// exact (128-bit integers). Conventions for empty sums: no pair joined by the segmentation gives
 /// precision 1, none joined by the truth gives recall 1, and no pair at all gives error 0.
 /// </remarks>
