@@ -6,7 +6,7 @@ namespace NeuroLens.Imaging.Segmentation;
 /// scikit-image's heap of (value, age). Height and age share one 64-bit key (height in the high 32
 /// bits), items are 16 bytes, and the heap is 4-ary, so a sift step reads one cache line.
 /// </summary>
-internal sealed class FloodQueue
+internal sealed class FloodQueue : IFloodQueue
 {
     internal struct Item
     {
@@ -15,16 +15,28 @@ internal sealed class FloodQueue
         public int Source;
     }
 
+    private readonly float[]? _heights;
+
     private readonly ulong _ageLimit;
     private Item[] _items;
     private ulong _age;
 
     /// <param name="capacity">Initial capacity; the heap grows by doubling.</param>
     /// <param name="ageLimit">Largest age before renumbering (lowered only by tests).</param>
-    public FloodQueue(int capacity, ulong ageLimit = uint.MaxValue)
+    /// <param name="heights">Heights by voxel index, for <see cref="Push(int, int)"/>.</param>
+    public FloodQueue(int capacity, ulong ageLimit = uint.MaxValue, float[]? heights = null)
     {
         _items = new Item[Math.Max(16, capacity)];
         _ageLimit = ageLimit;
+        _heights = heights;
+    }
+
+    public void Push(int index, int source) => Push(Key(_heights![index]), index, source);
+
+    (int Index, int Source) IFloodQueue.Pop()
+    {
+        var item = Pop();
+        return (item.Index, item.Source);
     }
 
     public int Count { get; private set; }

@@ -18,6 +18,9 @@ namespace NeuroLens.Imaging.Segmentation;
 /// plateaus included. scikit-image gives all seeds age 0, so seeds of equal height may leave its heap
 /// in another order, and its 3D full-connectivity neighbour order is not raster order: on ties only,
 /// those cases can differ from it.</para>
+/// <para>Height maps with at most 4096 distinct values (quantised probabilities, plateaus) are flooded
+/// with Meyer's hierarchical queue (a FIFO per height), others with a 4-ary heap; both pop in the same
+/// (height, age) order, so the choice changes only the speed.</para>
 /// <para>Instance extraction composes it with the filters: seeds = connected components of the
 /// maxima of the foreground's distance transform, heights = the boundary map (or the negated
 /// distance), mask = the thresholded foreground.</para>
@@ -38,6 +41,12 @@ public static class Watershed
     public static Volume<TLabel> Run<TLabel>(
         Volume<float> heights, Volume<TLabel> seeds, Volume<bool>? mask = null,
         Connectivity connectivity = Connectivity.Faces, bool watershedLines = false)
+        where TLabel : unmanaged, IBinaryInteger<TLabel> =>
+        Run(heights, seeds, mask, connectivity, watershedLines, allowLevelQueue: true);
+
+    /// <summary><see cref="Run{TLabel}(Volume{float}, Volume{TLabel}, Volume{bool}, Connectivity, bool)"/>; tests turn the level queue off to check the heap path on small inputs.</summary>
+    internal static Volume<TLabel> Run<TLabel>(
+        Volume<float> heights, Volume<TLabel> seeds, Volume<bool>? mask, Connectivity connectivity, bool watershedLines, bool allowLevelQueue)
         where TLabel : unmanaged, IBinaryInteger<TLabel>
     {
         CheckShapes(heights, seeds, mask);
@@ -50,38 +59,49 @@ public static class Watershed
         var result = new Volume<TLabel>(depth, height, width, 1, heights.Dimensions) { VoxelSize = (double[])seeds.VoxelSize.Clone() };
         var labels = result.Data;
         var open = new bool[n]; // may still be flooded: inside the mask and not a watershed line
-        var queue = new FloodQueue(Math.Min(n, 1 << 16)); // grows by doubling
         for (int i = 0; i < n; i++)
         {
             open[i] = mask is null || mask.Data[i];
-            if (open[i] && seeds.Data[i] != TLabel.Zero)
-            {
+            if (open[i])
                 labels[i] = seeds.Data[i];
-                queue.Push(FloodQueue.Key(h[i]), i, i);
-            }
         }
-
         var nb = Neighbourhood.Create(heights.Dimensions, height, width, connectivity);
-        int k = nb.Count;
+        // Few distinct heights (quantised maps, plateaus): Meyer's hierarchical queue, O(1) per voxel.
+        // Otherwise a heap. Both pop in the same (height, age) order, so the result is the same.
+        var levels = allowLevelQueue ? LevelQueue.TryCreate(h) : null;
+        if (levels is not null)
+            Flood(levels, labels, open, heights, nb, watershedLines);
+        else
+            Flood(new FloodQueue(Math.Min(n, 1 << 16), heights: h), labels, open, heights, nb, watershedLines);
+        return result;
+    }
+
+    private static void Flood<TQueue, TLabel>(TQueue queue, TLabel[] labels, bool[] open, Volume<float> heights, Neighbourhood nb, bool watershedLines)
+        where TQueue : class, IFloodQueue
+        where TLabel : unmanaged, IBinaryInteger<TLabel>
+    {
+        for (int i = 0; i < labels.Length; i++)
+            if (labels[i] != TLabel.Zero)
+                queue.Push(i, i); // seeds in raster order
+        int width = heights.Width, height = heights.Height, depth = heights.Depth;
         long plane = (long)height * width;
         bool is3D = heights.Dimensions == 3;
-        Span<int> neighbours = stackalloc int[k];
+        Span<int> neighbours = stackalloc int[nb.Count];
         while (queue.Count > 0)
         {
-            var item = queue.Pop();
-            int p = item.Index;
+            var (p, source) = queue.Pop();
             int found = Neighbours(p, width, height, depth, plane, is3D, nb, neighbours);
             if (watershedLines)
             {
                 // Labelled only now, when all its lower neighbours have been decided.
-                if (labels[p] != TLabel.Zero && p != item.Source)
+                if (labels[p] != TLabel.Zero && p != source)
                     continue;
                 if (!open[p] || TouchesTwoLabels(labels, open, neighbours[..found]))
                 {
                     open[p] = false;
                     continue;
                 }
-                labels[p] = labels[item.Source];
+                labels[p] = labels[source];
             }
             TLabel label = labels[p];
             foreach (int q in neighbours[..found])
@@ -90,10 +110,9 @@ public static class Watershed
                     continue;
                 if (!watershedLines)
                     labels[q] = label; // cannot be reached at lower cost later: label on entry
-                queue.Push(FloodQueue.Key(h[q]), q, item.Source);
+                queue.Push(q, source);
             }
         }
-        return result;
     }
 
     /// <summary>Writes the in-bounds neighbours of voxel <paramref name="p"/> in neighbourhood order; returns their number.</summary>

@@ -18,8 +18,10 @@ public class WatershedTests
         var seeds = Fixture.Volume(c, Fixture.ULongs(c, "seeds"));
         var mask = c.GetProperty("mask").ValueKind == JsonValueKind.Null ? null : Fixture.Volume(c, Fixture.Ints(c, "mask").Select(v => v != 0).ToArray());
         var connectivity = Enum.Parse<Connectivity>(c.GetProperty("connectivity").GetString()!);
-        var result = Watershed.Run(heights, seeds, mask, connectivity, c.GetProperty("lines").GetBoolean());
-        Assert.Equal(Fixture.ULongs(c, "labels"), result.Data);
+        bool lines = c.GetProperty("lines").GetBoolean();
+        var expected = Fixture.ULongs(c, "labels");
+        Assert.Equal(expected, Watershed.Run(heights, seeds, mask, connectivity, lines).Data); // level queue (few heights)
+        Assert.Equal(expected, Watershed.Run(heights, seeds, mask, connectivity, lines, allowLevelQueue: false).Data); // heap
     }
 
     [Theory]
@@ -44,10 +46,13 @@ public class WatershedTests
                 seeds[rng.Next(n)] = (ulong)rng.Next(1, 4);
             bool[]? mask = trial % 3 == 0 ? Enumerable.Range(0, n).Select(_ => rng.NextDouble() < 0.8).ToArray() : null;
             var expected = ReferenceWatershed.Run(heights, seeds, mask, depth, height, width, full, lines);
-            var result = Watershed.Run(
-                new Volume<float>(heights, depth, height, width), new Volume<ulong>(seeds, depth, height, width),
-                mask is null ? null : new Volume<bool>(mask, depth, height, width), full ? Connectivity.Full : Connectivity.Faces, lines);
-            Assert.Equal(expected, result.Data);
+            foreach (bool levelQueue in new[] { true, false })
+            {
+                var result = Watershed.Run(
+                    new Volume<float>(heights, depth, height, width), new Volume<ulong>(seeds, depth, height, width),
+                    mask is null ? null : new Volume<bool>(mask, depth, height, width), full ? Connectivity.Full : Connectivity.Faces, lines, levelQueue);
+                Assert.Equal(expected, result.Data);
+            }
         }
     }
 
@@ -72,6 +77,28 @@ public class WatershedTests
         var heights = new Volume<float>(1, 1, 10);
         var seeds = new Volume<ulong>(new ulong[] { 0, 5, 0, 0, 0, 0, 0, 0, 7, 0 }, 1, 1, 10);
         Assert.Equal(new ulong[] { 5, 5, 5, 5, 5, 7, 7, 7, 7, 7 }, Watershed.Run(heights, seeds).Data);
+    }
+
+    [Fact]
+    public void ManyDistinctHeightsTakeTheHeapAndAgreeWithTheLevelQueue()
+    {
+        // 40×40×5 = 8000 voxels with continuous heights: more distinct values than the level queue takes.
+        var rng = new Random(17);
+        var heights = new Volume<float>(Enumerable.Range(0, 8000).Select(_ => rng.NextSingle()).ToArray(), 5, 40, 40);
+        var seeds = new Volume<ulong>(5, 40, 40);
+        for (int s = 0; s < 30; s++)
+            seeds.Data[rng.Next(8000)] = (ulong)(s % 7 + 1);
+        Assert.Null(LevelQueue.TryCreate(heights.Data));
+        var quantised = new Volume<float>(heights.Data.Select(v => MathF.Round(v * 50)).ToArray(), 5, 40, 40);
+        Assert.NotNull(LevelQueue.TryCreate(quantised.Data));
+        foreach (bool lines in new[] { false, true })
+        {
+            var viaHeap = Watershed.Run(heights, seeds, watershedLines: lines);
+            Assert.Equal(viaHeap.Data, Watershed.Run(heights, seeds, null, Connectivity.Faces, lines, allowLevelQueue: false).Data);
+            Assert.Equal(
+                Watershed.Run(quantised, seeds, null, Connectivity.Full, lines, allowLevelQueue: false).Data,
+                Watershed.Run(quantised, seeds, null, Connectivity.Full, lines, allowLevelQueue: true).Data);
+        }
     }
 
     [Fact]
