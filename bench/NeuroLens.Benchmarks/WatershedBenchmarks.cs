@@ -9,6 +9,7 @@ namespace NeuroLens.Benchmarks;
 public class WatershedBenchmarks
 {
     private Volume<float> _heights = null!;
+    private Volume<float> _quantised = null!;
     private Volume<ulong> _seeds = null!;
 
     /// <summary>"512x512" or "256x256x256".</summary>
@@ -17,7 +18,12 @@ public class WatershedBenchmarks
 
     /// <summary>Builds heights and seeds.</summary>
     [GlobalSetup]
-    public void Setup() => (_heights, _seeds) = Data(Shape);
+    public void Setup()
+    {
+        (_heights, _seeds) = Data(Shape);
+        // As a uint8 probability map stores it: 256 levels, so the hierarchical queue floods it.
+        _quantised = new Volume<float>(_heights.Data.Select(h => MathF.Round(h * 255) / 255).ToArray(), _heights.Depth, _heights.Height, _heights.Width, 1, _heights.Dimensions);
+    }
 
     private static (Volume<float> Heights, Volume<ulong> Seeds) Data(string shape)
     {
@@ -42,6 +48,10 @@ public class WatershedBenchmarks
     /// <summary>Face connectivity, no lines.</summary>
     [Benchmark]
     public Volume<ulong> Faces() => Watershed.Run(_heights, _seeds, null, Connectivity.Faces);
+
+    /// <summary>Face connectivity on the heights quantised to 256 levels (hierarchical queue).</summary>
+    [Benchmark]
+    public Volume<ulong> FacesQuantised() => Watershed.Run(_quantised, _seeds, null, Connectivity.Faces);
 
     /// <summary>Full connectivity, no lines.</summary>
     [Benchmark]
