@@ -49,6 +49,7 @@ internal static class App
         root.Subcommands.Add(InfoCommand.Create(context));
         root.Subcommands.Add(TensorsCommand.Create(context));
         root.Subcommands.Add(ImageCommand.Create(context));
+        root.Subcommands.Add(SegCommand.Create(context));
         root.Subcommands.Add(ReproduceCommand.Create(context));
         return root;
     }
@@ -57,6 +58,8 @@ internal static class App
     {
         // TorchSharp wraps native failures of its static initialiser; the inner exception says what happened.
         if (e is TypeInitializationException { InnerException: { } inner }) e = inner;
+        // Parallel loops wrap what their bodies threw; the first inner error is the one to show.
+        if (e is AggregateException aggregate) e = aggregate.Flatten().InnerExceptions[0];
         string line = e switch
         {
             NeuroLensException => e.Message,
