@@ -1,4 +1,5 @@
 using NeuroLens.Core;
+using NeuroLens.Core.Progress;
 using NeuroLens.Core.Statistics;
 using NeuroLens.Imaging.Synthetic;
 
@@ -68,8 +69,10 @@ public static class CascadeSimulation
     /// <param name="trees">Number of trees, at least 2.</param>
     /// <param name="seed">Seed of the random streams.</param>
     /// <param name="confidenceLevel">Nominal coverage of each interval, in (0, 1); default 0.99.</param>
+    /// <param name="progress">Receives the number of trees simulated, per block of 1024; may be null.</param>
     /// <returns>The estimates with their intervals.</returns>
-    public static CascadeSimulationResult Run(CascadeModel model, long trees, int seed, double confidenceLevel = 0.99)
+    public static CascadeSimulationResult Run(CascadeModel model, long trees, int seed, double confidenceLevel = 0.99,
+        IProgress<ProgressUpdate>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         model.Validate();
@@ -83,10 +86,12 @@ public static class CascadeSimulation
 
         long blocks = (trees + BlockSize - 1) / BlockSize;
         var moments = new Moments[blocks];
+        long done = 0;
         Parallel.For(0L, blocks, b =>
         {
             int count = (int)Math.Min(BlockSize, trees - b * BlockSize);
             moments[b] = SimulateBlock(model, count, new SyntheticRng(seed, (ulong)b));
+            progress?.Report(new ProgressUpdate("simulating cascade", Interlocked.Add(ref done, count), trees, "trees"));
         });
         var total = new Moments(Variables(model.LevelCount));
         foreach (var m in moments) total.Add(m);

@@ -152,7 +152,7 @@ internal static class CascadeCommand
             if (!(level > 0 && level < 1)) throw new UsageException($"--confidence must be in (0, 1), got {level}.");
             CascadeSimulationResult sim;
             using (timings.Measure("simulate"))
-                sim = CascadeSimulation.Run(m, n, ctx.Seed, level);
+                sim = ctx.WithProgress(progress => CascadeSimulation.Run(m, n, ctx.Seed, level, progress));
             var closed = CascadeAnalysis.Cascade(m);
             var summary = new
             {
