@@ -52,7 +52,9 @@ public sealed record CascadeSimulationResult(
 /// each ratio of sums R = Σx / Σy (TPR, FPR, PPV, F1) the delta-method (ratio-estimator) interval
 /// R ± z·s_e / (√T · ȳ), where s_e² is the sample variance of x_t − R y_t over the T trees and
 /// z = Φ⁻¹((1 + level)/2) (<see cref="NormalQuantile"/>). Binomial intervals on pooled chunks would be
-/// too narrow here. An interval whose denominator is zero (no positives) is NaN.</para>
+/// too narrow here. An interval whose denominator is zero (no positives) is NaN. Normal intervals need
+/// events: with no or very few TP, FP or positives an interval is unreliable (a count of zero gives a
+/// zero-width interval), so simulate enough trees for at least tens of each.</para>
 /// <para><b>Determinism.</b> Trees are simulated in blocks of 1024, each from its own SplitMix64 stream
 /// (seed, block) and combined in block order: the same model, trees and seed give the same result on any
 /// number of threads and any platform.</para>

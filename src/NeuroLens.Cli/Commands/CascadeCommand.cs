@@ -67,7 +67,7 @@ internal static class CascadeCommand
     }
 
     /// <summary>Parses a comma-separated list of numbers with exactly <paramref name="count"/> entries (usage error otherwise).</summary>
-    internal static double[] List(string text, string option, int? count)
+    private static double[] List(string text, string option, int? count)
     {
         var values = new List<double>();
         foreach (string field in text.Split(','))
