@@ -63,3 +63,47 @@ public class DetectorLearningTests
         Assert.Equal(detector.Score(Task.Pyramid[0], [box]), again.Score(Task.Pyramid[0], [box]));
     }
 }
+
+public class CnnDetectorTests
+{
+    private static readonly NucleiTask Task = new();
+
+    [Fact]
+    public void CnnSeparatesNucleiChunksDeterministically()
+    {
+        using var detector = new CnnChunkDetector(new() { Epochs = 25 });
+        detector.Train(Task.TrainingExamples(0), seed: 2);
+        var calibration = Task.Calibrate(detector, 0);
+        Assert.True(calibration.Auc > 0.85, $"AUC {calibration.Auc}");
+
+        using var again = new CnnChunkDetector(new() { Epochs = 25 });
+        again.Train(Task.TrainingExamples(0), seed: 2);
+        var boxes = Task.Split[0].HeldOut.Take(20).Select(Task.Grid.ChunkBox).ToList();
+        Assert.Equal(detector.Score(Task.Pyramid[0], boxes), again.Score(Task.Pyramid[0], boxes));
+    }
+
+    [Fact]
+    public void CnnTrainsOnThreeDimensionalChunks()
+    {
+        var rng = new Random(4);
+        var volume = new Imaging.Volume<float>(16, 16, 16, 1, 3);
+        for (int i = 0; i < volume.Data.Length; i++) volume.Data[i] = (float)(0.1 * rng.NextDouble());
+        var grid = Imaging.Pyramids.ChunkGrid.For(volume, [4, 4, 4]);
+        var positive = grid.Chunks(0).Select(_ => rng.NextDouble() < 0.4).ToArray();
+        var chunks = grid.Chunks(0).ToList();
+        for (int c = 0; c < chunks.Count; c++)
+            if (positive[c])
+            {
+                var b = grid.ChunkBox(chunks[c]);
+                volume[b.Z0 + 1, b.Y0 + 2, b.X0 + 1] = 1;
+                volume[b.Z0 + 2, b.Y0 + 2, b.X0 + 1] = 1;
+            }
+        var examples = chunks.Select((c, i) => new ChunkExample(volume, grid.ChunkBox(c), positive[i])).ToList();
+        using var detector = new CnnChunkDetector(new() { InputSize = 8, Epochs = 30 });
+        detector.Train(examples.Where((_, i) => i % 2 == 0).ToList(), seed: 0);
+        var held = examples.Where((_, i) => i % 2 == 1).ToList();
+        var scores = detector.Score(volume, held.Select(e => e.Chunk).ToList());
+        double auc = Roc.Auc(scores, held.Select(e => e.Positive).ToArray());
+        Assert.True(auc > 0.85, $"AUC {auc}");
+    }
+}
