@@ -42,7 +42,7 @@ public class DetectorLearningTests
     [Fact]
     public void PixelForestSeparatesNucleiChunksAndSegmentsVoxels()
     {
-        var detector = new PixelForestDetector(new() { PixelsPerClass = 800, Trees = 20 });
+        var detector = new PixelForestDetector(new() { PixelsPerClass = 400, Trees = 10, Scales = [1.0, 2.0] });
         detector.Train(Task.TrainingExamples(0), seed: 1);
         var calibration = Task.Calibrate(detector, 0);
         Assert.True(calibration.Auc > 0.9, $"AUC {calibration.Auc}");
@@ -58,7 +58,7 @@ public class DetectorLearningTests
         Assert.True(inside / ni > outside / no + 0.3, $"inside {inside / ni}, outside {outside / no}");
 
         // Seeded: a second forest with the same seed scores identically.
-        var again = new PixelForestDetector(new() { PixelsPerClass = 800, Trees = 20 });
+        var again = new PixelForestDetector(new() { PixelsPerClass = 400, Trees = 10, Scales = [1.0, 2.0] });
         again.Train(Task.TrainingExamples(0), seed: 1);
         Assert.Equal(detector.Score(Task.Pyramid[0], [box]), again.Score(Task.Pyramid[0], [box]));
     }
@@ -71,12 +71,12 @@ public class CnnDetectorTests
     [Fact]
     public void CnnSeparatesNucleiChunksDeterministically()
     {
-        using var detector = new CnnChunkDetector(new() { Epochs = 25 });
+        using var detector = new CnnChunkDetector(new() { Epochs = 12 });
         detector.Train(Task.TrainingExamples(0), seed: 2);
         var calibration = Task.Calibrate(detector, 0);
         Assert.True(calibration.Auc > 0.85, $"AUC {calibration.Auc}");
 
-        using var again = new CnnChunkDetector(new() { Epochs = 25 });
+        using var again = new CnnChunkDetector(new() { Epochs = 12 });
         again.Train(Task.TrainingExamples(0), seed: 2);
         var boxes = Task.Split[0].HeldOut.Take(20).Select(Task.Grid.ChunkBox).ToList();
         Assert.Equal(detector.Score(Task.Pyramid[0], boxes), again.Score(Task.Pyramid[0], boxes));
