@@ -52,12 +52,14 @@ public static class CascadeEvaluation
     /// <summary>Chunk-level TP/FP/FN/TN of the reported level-0 chunks.</summary>
     /// <param name="run">The run.</param>
     /// <param name="truth">The chunk truth on the same grid.</param>
-    public static ChunkMetrics Chunks(CascadeRun run, ChunkTruth truth)
+    /// <param name="among">Only these level-0 chunks are scored (e.g. the held-out half); null = all.</param>
+    public static ChunkMetrics Chunks(CascadeRun run, ChunkTruth truth, IReadOnlySet<ChunkIndex>? among = null)
     {
         long tp = 0, fp = 0;
         foreach (var chunk in run.Positives)
-            if (truth[chunk]) tp++; else fp++;
-        long positives = truth.Positives(0), all = truth.Grid.ChunkCount(0);
+            if (among is null || among.Contains(chunk)) { if (truth[chunk]) tp++; else fp++; }
+        long positives = among is null ? truth.Positives(0) : among.LongCount(c => truth[c]);
+        long all = among is null ? truth.Grid.ChunkCount(0) : among.Count;
         return new ChunkMetrics(tp, fp, positives - tp, all - positives - fp);
     }
 
