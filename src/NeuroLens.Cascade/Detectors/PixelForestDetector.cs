@@ -10,8 +10,11 @@ public enum PixelAggregation
 {
     /// <summary>Mean probability over the chunk (suits large objects and tissue).</summary>
     Mean,
-    /// <summary>A high percentile of the probabilities (suits small sparse objects: a few confident voxels suffice).</summary>
-    Percentile,
+    /// <summary>
+    /// Mean of the <see cref="PixelForestOptions.TopVoxels"/> highest probabilities (suits small sparse objects:
+    /// a chunk that holds only the edge of an object still scores high, while a single noisy voxel does not).
+    /// </summary>
+    TopMean,
 }
 
 /// <summary>Options of <see cref="PixelForestDetector"/>.</summary>
@@ -33,10 +36,10 @@ public sealed record PixelForestOptions
     public int MinimumPixelsPerLeaf { get; init; } = 10;
 
     /// <summary>The chunk score's aggregation of pixel probabilities.</summary>
-    public PixelAggregation Aggregation { get; init; } = PixelAggregation.Percentile;
+    public PixelAggregation Aggregation { get; init; } = PixelAggregation.TopMean;
 
-    /// <summary>The percentile in (0, 1) for <see cref="PixelAggregation.Percentile"/>.</summary>
-    public double Percentile { get; init; } = 0.98;
+    /// <summary>Voxels averaged by <see cref="PixelAggregation.TopMean"/>, ≥ 1.</summary>
+    public int TopVoxels { get; init; } = 4;
 }
 
 /// <summary>
@@ -148,7 +151,8 @@ public sealed class PixelForestDetector(PixelForestOptions? options = null) : IP
         if (_options.Aggregation == PixelAggregation.Mean) return probabilities.Average();
         var sorted = (float[])probabilities.Clone();
         Array.Sort(sorted);
-        return sorted[(int)Math.Clamp(Math.Ceiling(_options.Percentile * sorted.Length) - 1, 0, sorted.Length - 1)];
+        int k = Math.Clamp(_options.TopVoxels, 1, sorted.Length);
+        return sorted.AsSpan(sorted.Length - k).ToArray().Average();
     }
 
     private static float[] Row(Volume<float> features, int voxel)
