@@ -71,12 +71,12 @@ public class CnnDetectorTests
     [Fact]
     public void CnnSeparatesNucleiChunksDeterministically()
     {
-        using var detector = new CnnChunkDetector(new() { Epochs = 12 });
+        using var detector = new CnnChunkDetector(new() { InputSize = 8, Epochs = 12 });
         detector.Train(Task.TrainingExamples(0), seed: 2);
         var calibration = Task.Calibrate(detector, 0);
         Assert.True(calibration.Auc > 0.85, $"AUC {calibration.Auc}");
 
-        using var again = new CnnChunkDetector(new() { Epochs = 12 });
+        using var again = new CnnChunkDetector(new() { InputSize = 8, Epochs = 12 });
         again.Train(Task.TrainingExamples(0), seed: 2);
         var boxes = Task.Split[0].HeldOut.Take(20).Select(Task.Grid.ChunkBox).ToList();
         Assert.Equal(detector.Score(Task.Pyramid[0], boxes), again.Score(Task.Pyramid[0], boxes));
@@ -99,7 +99,7 @@ public class CnnDetectorTests
                 volume[b.Z0 + 2, b.Y0 + 2, b.X0 + 1] = 1;
             }
         var examples = chunks.Select((c, i) => new ChunkExample(volume, grid.ChunkBox(c), positive[i])).ToList();
-        using var detector = new CnnChunkDetector(new() { InputSize = 8, Epochs = 30 });
+        using var detector = new CnnChunkDetector(new() { InputSize = 8, Width = 4, Epochs = 20 });
         detector.Train(examples.Where((_, i) => i % 2 == 0).ToList(), seed: 0);
         var held = examples.Where((_, i) => i % 2 == 1).ToList();
         var scores = detector.Score(volume, held.Select(e => e.Chunk).ToList());
