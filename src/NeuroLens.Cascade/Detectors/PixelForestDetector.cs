@@ -128,6 +128,7 @@ public sealed class PixelForestDetector(PixelForestOptions? options = null) : IP
     private float[][] Predict(Volume<float> level, IReadOnlyList<Box> chunks)
     {
         if (_model is null) throw new InvalidOperationException("the pixel classifier is not trained.");
+        if (chunks.Count == 0) return [];
         var rows = new List<PixelRow>();
         foreach (var chunk in chunks)
         {

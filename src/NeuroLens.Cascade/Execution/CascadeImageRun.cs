@@ -100,14 +100,22 @@ public static class CascadeImageRun
         }
         progress?.Report(new ProgressUpdate("training detectors", levels, levels, "levels"));
 
-        var runOptions = new CascadeRunOptions { BatchSize = options.BatchSize };
-        var heldOut = split[0].HeldOut.ToHashSet();
-        var single = CascadeExecutor.RunSingleLevel(level0, grid, stages[0], runOptions);
-        var cascade = CascadeExecutor.Run(pyramid, grid, stages, runOptions);
-        return new CascadeImageResult(grid.ChunkCount(0), grid.ChildrenPerParent, truth.Prevalence,
-            levels > 1 ? CascadeEvaluation.Independence(truth) : null, calibrations,
-            Summarise(single, level0, grid, truth, heldOut, stages[0].Detector, mask, labels, options),
-            Summarise(cascade, level0, grid, truth, heldOut, stages[0].Detector, mask, labels, options));
+        try
+        {
+            var runOptions = new CascadeRunOptions { BatchSize = options.BatchSize };
+            var heldOut = split[0].HeldOut.ToHashSet();
+            var single = CascadeExecutor.RunSingleLevel(level0, grid, stages[0], runOptions);
+            var cascade = CascadeExecutor.Run(pyramid, grid, stages, runOptions);
+            return new CascadeImageResult(grid.ChunkCount(0), grid.ChildrenPerParent, truth.Prevalence,
+                levels > 1 ? CascadeEvaluation.Independence(truth) : null, calibrations,
+                Summarise(single, level0, grid, truth, heldOut, stages[0].Detector, mask, labels, options),
+                Summarise(cascade, level0, grid, truth, heldOut, stages[0].Detector, mask, labels, options));
+        }
+        finally
+        {
+            // The CNN holds native tensors; release them now rather than at finalisation.
+            foreach (var stage in stages) (stage.Detector as IDisposable)?.Dispose();
+        }
     }
 
     private static RunSummary Summarise(CascadeRun run, Volume<float> level0, ChunkGrid grid, ChunkTruth truth, HashSet<ChunkIndex> heldOut,
