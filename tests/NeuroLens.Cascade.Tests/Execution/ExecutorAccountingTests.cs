@@ -76,3 +76,32 @@ public class ExecutorAccountingTests
         Assert.False(truth[new ChunkIndex(1, 0, 0, 0)]);
     }
 }
+
+public class ExecutorEdgeChunkTests
+{
+    private sealed class Everything : IChunkDetector
+    {
+        public string Name => "everything";
+        public float[] Score(Volume<float> level, IReadOnlyList<Box> chunks) => chunks.Select(b => (float)b.Count).ToArray();
+        public void Train(IReadOnlyList<ChunkExample> examples, int seed) => throw new NotSupportedException("nothing to learn.");
+    }
+
+    [Fact]
+    public void PartialChunksAreScoredAndCountedOnce()
+    {
+        // 10 × 10 image, 4 × 4 chunks: 3 × 3 level-0 chunks (the last row and column 2 voxels wide) under
+        // 2 × 2 parents on a 5 × 5 level 1 (the last row and column of parents 1 voxel wide), which hold
+        // 4, 2, 2 and 1 children.
+        var image = new Volume<float>(1, 10, 10, 1, 2);
+        var pyramid = Pyramid.Build(image, 2);
+        var grid = ChunkGrid.For(image, [4, 4], levels: 2);
+        var run = CascadeExecutor.Run(pyramid, grid, [new CascadeStage(new Everything(), 0), new CascadeStage(new Everything(), 0)]);
+        Assert.Equal(4, run.Levels[1].Calls);
+        Assert.Equal(9, run.Levels[0].Calls);
+        Assert.Equal(9, run.Positives.Count);
+        Assert.Equal(9, run.Positives.Distinct().Count());
+        // Scores are the chunk voxel counts: a threshold of 16 keeps only the 4 whole chunks.
+        var whole = CascadeExecutor.Run(pyramid, grid, [new CascadeStage(new Everything(), 16), new CascadeStage(new Everything(), 0)]);
+        Assert.Equal(4, whole.Positives.Count);
+    }
+}
