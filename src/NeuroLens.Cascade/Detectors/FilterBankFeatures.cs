@@ -20,6 +20,40 @@ public static class FilterBankFeatures
     /// <param name="dimensions">2 or 3.</param>
     public static int Count(IReadOnlyList<double> scales, int dimensions) => 1 + scales.Count * (4 + 2 * dimensions);
 
+    /// <summary>Side of the blocks (voxels) within which <see cref="ComputeMany"/> shares one feature computation.</summary>
+    public const int BlockSize = 64;
+
+    /// <summary>
+    /// The features of several chunks, as <see cref="Compute"/> gives them one by one, but computed once
+    /// per group of chunks that fall in the same <see cref="BlockSize"/>-voxel block, on the group's
+    /// bounding box: the halo is paid per block instead of per chunk, which matters most for small 3D
+    /// chunks (a 16³ chunk with a 15-voxel halo is 4 % of its 46³ crop).
+    /// </summary>
+    /// <param name="level">The image (first channel used).</param>
+    /// <param name="chunks">The regions, in <paramref name="level"/>'s voxels.</param>
+    /// <param name="scales">The scales σ in voxels.</param>
+    public static Volume<float>[] ComputeMany(Volume<float> level, IReadOnlyList<Box> chunks, IReadOnlyList<double> scales)
+    {
+        var result = new Volume<float>[chunks.Count];
+        var groups = Enumerable.Range(0, chunks.Count)
+            .GroupBy(i => (chunks[i].Z0 / BlockSize, chunks[i].Y0 / BlockSize, chunks[i].X0 / BlockSize));
+        foreach (var group in groups)
+        {
+            var members = group.ToList();
+            if (members.Count == 1) { result[members[0]] = Compute(level, chunks[members[0]], scales); continue; }
+            int z0 = members.Min(i => chunks[i].Z0), y0 = members.Min(i => chunks[i].Y0), x0 = members.Min(i => chunks[i].X0);
+            int z1 = members.Max(i => chunks[i].Z1), y1 = members.Max(i => chunks[i].Y1), x1 = members.Max(i => chunks[i].X1);
+            var bounds = new Box(z0, y0, x0, z1 - z0, y1 - y0, x1 - x0);
+            var features = Compute(level, bounds, scales);
+            foreach (int i in members)
+            {
+                var c = chunks[i];
+                result[i] = features.Crop(c with { Z0 = c.Z0 - z0, Y0 = c.Y0 - y0, X0 = c.X0 - x0 });
+            }
+        }
+        return result;
+    }
+
     /// <summary>The features of every voxel of <paramref name="chunk"/>, as a volume of the chunk's shape with <see cref="Count"/> channels.</summary>
     /// <param name="level">The image (first channel used).</param>
     /// <param name="chunk">The region, in <paramref name="level"/>'s voxels.</param>

@@ -130,11 +130,9 @@ public sealed class PixelForestDetector(PixelForestOptions? options = null) : IP
         if (_model is null) throw new InvalidOperationException("the pixel classifier is not trained.");
         if (chunks.Count == 0) return [];
         var rows = new List<PixelRow>();
-        foreach (var chunk in chunks)
-        {
-            var features = FilterBankFeatures.Compute(level, chunk, _options.Scales);
-            for (int v = 0; v < chunk.Count; v++) rows.Add(new PixelRow { Features = Row(features, v) });
-        }
+        var features = FilterBankFeatures.ComputeMany(level, chunks, _options.Scales);
+        for (int i = 0; i < chunks.Count; i++)
+            for (int v = 0; v < chunks[i].Count; v++) rows.Add(new PixelRow { Features = Row(features[i], v) });
         var scores = _model.Transform(_ml.Data.LoadFromEnumerable(rows, Schema())).GetColumn<float>("Score").ToArray();
         var result = new float[chunks.Count][];
         int offset = 0;

@@ -34,3 +34,25 @@ public class FilterBankFeaturesTests
         Assert.Equal(image.Crop(chunk).Data, features.Channel(0).ToArray());
     }
 }
+
+public class FilterBankBatchTests
+{
+    [Fact]
+    public void BatchedFeaturesMatchPerChunkFeatures()
+    {
+        var rng = new Random(7);
+        var image = new Volume<float>(1, 150, 150, 1, 2);
+        for (int i = 0; i < image.Data.Length; i++) image.Data[i] = (float)rng.NextDouble();
+        // Three chunks sharing a block, one alone, one partial at the border.
+        Box[] chunks = [new(0, 0, 0, 1, 16, 16), new(0, 16, 32, 1, 16, 16), new(0, 32, 0, 1, 16, 16), new(0, 80, 96, 1, 16, 16), new(0, 144, 144, 1, 6, 6)];
+        double[] scales = [1.0, 2.0];
+        var batched = FilterBankFeatures.ComputeMany(image, chunks, scales);
+        for (int c = 0; c < chunks.Length; c++)
+        {
+            var single = FilterBankFeatures.Compute(image, chunks[c], scales);
+            Assert.Equal(single.Channels, batched[c].Channels);
+            Assert.Equal(single.Shape, batched[c].Shape);
+            for (int i = 0; i < single.Data.Length; i++) Assert.Equal(single.Data[i], batched[c].Data[i], 3);
+        }
+    }
+}
