@@ -32,4 +32,20 @@ public class CascadeImageRunTests
         Assert.Null(result.Cascade.Dice); // the intensity detector has no pixel output
         Assert.NotNull(result.Independence);
     }
+
+    [Fact]
+    public void OneLevelCascadeIsTheSingleLevelDetector()
+    {
+        var sample = NucleiGenerator.Generate(new NucleiOptions
+        {
+            Width = 128, Height = 128, RadiusMin = 3, RadiusMax = 4,
+            Placement = new PlacementOptions { TargetPrevalence = 0.3, ChunkSize = 16 },
+        }, seed: 12);
+        var result = CascadeImageRun.Run(Pyramid.Build(sample.Image, 1), 2, sample.Mask, null,
+            new CascadeImageOptions { Levels = 1, ChunkSize = 16, Detector = "intensity" }, seed: 0);
+        Assert.Null(result.Independence);
+        Assert.Equal(result.SingleLevel.TotalCalls, result.Cascade.TotalCalls);
+        Assert.Equal(result.SingleLevel.Chunks, result.Cascade.Chunks);
+        Assert.Single(result.Calibrations);
+    }
 }
