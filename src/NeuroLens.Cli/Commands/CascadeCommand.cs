@@ -16,6 +16,7 @@ internal static class CascadeCommand
         command.Subcommands.Add(Theory(context));
         command.Subcommands.Add(Simulate(context));
         command.Subcommands.Add(Plan(context));
+        command.Subcommands.Add(CascadeRunCommand.Create(context));
         return command;
     }
 
