@@ -10,7 +10,8 @@ namespace NeuroLens.Models.Tokenizers;
 /// built on Microsoft.ML.Tokenizers' <see cref="BertTokenizer"/>: BERT's basic tokenization (whitespace
 /// and punctuation splitting, CJK characters as words, accents stripped when lowercasing), then greedy
 /// longest-match-first word pieces with <c>##</c> continuations and <c>[UNK]</c> for words that do not
-/// split. Each text becomes <c>[CLS] pieces [SEP]</c>.
+/// split. Each text becomes <c>[CLS] pieces [SEP]</c>. Uncased models also strip accents
+/// (<see cref="AccentFolding"/>), as BERT's tokenizer does.
 /// </summary>
 public sealed class WordPieceTokenizer
 {
@@ -41,7 +42,8 @@ public sealed class WordPieceTokenizer
         if (!File.Exists(vocabPath)) throw new NeuroLensException($"{vocabPath}: no such vocabulary file");
         try
         {
-            var options = new BertOptions { LowerCaseBeforeTokenization = lowerCase, ApplyBasicTokenization = true };
+            // BERT uncased strips accents whenever it lowercases (strip_accents defaults to do_lower_case).
+            var options = new BertOptions { LowerCaseBeforeTokenization = lowerCase, RemoveNonSpacingMarks = lowerCase, ApplyBasicTokenization = true };
             return new WordPieceTokenizer(BertTokenizer.Create(vocabPath, options), maxLength);
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException or IOException)
@@ -83,7 +85,7 @@ public sealed class WordPieceTokenizer
     /// <summary>The ids of one text, <c>[CLS] … [SEP]</c>, truncated to <see cref="MaxLength"/> (the last piece kept is followed by [SEP]).</summary>
     public IReadOnlyList<int> Encode(string text)
     {
-        var pieces = _tokenizer.EncodeToIds(text, addSpecialTokens: false);
+        var pieces = _tokenizer.EncodeToIds(LowerCase ? AccentFolding.Strip(text) : text, addSpecialTokens: false);
         var ids = new List<int>(Math.Min(pieces.Count, MaxLength - 2) + 2) { _tokenizer.ClassificationTokenId };
         ids.AddRange(pieces.Take(MaxLength - 2));
         ids.Add(_tokenizer.SeparatorTokenId);
