@@ -12,7 +12,14 @@ namespace NeuroLens.Models.Tokenizers;
 public sealed record TokenBatch(Tensor InputIds, Tensor AttentionMask, Tensor TokenTypeIds) : IDisposable
 {
     /// <summary>The number of real tokens of each text.</summary>
-    public long[] Lengths => AttentionMask.sum(1).data<long>().ToArray();
+    public long[] Lengths
+    {
+        get
+        {
+            using var sums = AttentionMask.sum(1, type: ScalarType.Int64);
+            return sums.data<long>().ToArray();
+        }
+    }
 
     /// <summary>Frees the three tensors.</summary>
     public void Dispose()
