@@ -170,6 +170,23 @@ public sealed class TinyBertTests : IDisposable
     }
 
     [Fact]
+    public void AShardedCheckpointLoadsLikeASingleFile()
+    {
+        using var scope = NewDisposeScope();
+        var weights = WriteCheckpoint(_folder.Path, "bert.");
+        var sharded = Path.Combine(_folder.Path, "sharded");
+        Directory.CreateDirectory(sharded);
+        File.Copy(_folder.File("config.json"), Path.Combine(sharded, "config.json"));
+        var index = ShardedSafetensorsWriter.Write(sharded, weights.Select(kv => ("bert." + kv.Key, kv.Value)).ToList(), maxShardBytes: 2048);
+        Assert.True(Directory.GetFiles(sharded, "model-*.safetensors").Length > 1);
+        Assert.EndsWith(ShardedSafetensors.IndexFileName, index);
+        using var single = BertCheckpoint.Load(_folder.Path);
+        using var fromShards = BertCheckpoint.Load(sharded);
+        var (ids, mask, types) = Inputs();
+        Assert.Equal(single.Forward(ids, mask, types).bytes.ToArray(), fromShards.Forward(ids, mask, types).bytes.ToArray());
+    }
+
+    [Fact]
     public void AMissingTensorFailsNamingIt()
     {
         using var scope = NewDisposeScope();

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using NeuroLens.Core.Runtime;
 using NeuroLens.Models.Bert;
 using NeuroLens.Models.BuiltIn;
 using Spectre.Console;
@@ -26,7 +27,7 @@ internal static class ModelCommand
         command.SetAction(parse =>
         {
             var ctx = context(parse);
-            using var encoder = SentenceEncoder.Open(parse.GetValue(model)!);
+            using var encoder = SentenceEncoder.Open(parse.GetValue(model)!, device: ComputeSettings.Device);
             var c = encoder.Model.Config;
             long parameters = encoder.Model.parameters().Sum(p => p.numel());
             var linear = encoder.Model.LinearLayerNames;
@@ -89,7 +90,7 @@ internal static class ModelCommand
             var texts = parse.GetValue(text)!;
             if (texts.Length == 0 || texts.Any(string.IsNullOrEmpty))
                 throw new UsageException("--text: give at least one non-empty text");
-            using var encoder = SentenceEncoder.Open(parse.GetValue(model)!);
+            using var encoder = SentenceEncoder.Open(parse.GetValue(model)!, device: ComputeSettings.Device);
             Pooling? chosen = parse.GetValue(pooling) switch { "cls" => Pooling.Cls, "model" => null, _ => Pooling.Mean };
             bool norm = parse.GetValue(normalize);
             var embeddings = encoder.Embed(texts, chosen, norm);

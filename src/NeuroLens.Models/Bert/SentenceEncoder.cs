@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using NeuroLens.Core;
 using NeuroLens.Models.BuiltIn;
 using NeuroLens.Models.Tokenizers;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace NeuroLens.Models.Bert;
@@ -44,12 +45,16 @@ public sealed class SentenceEncoder : IDisposable
     public Pooling Pooling { get; }
 
     /// <summary>Loads a model folder or a built-in model (<see cref="ModelLocator.Resolve"/>).</summary>
-    public static SentenceEncoder Open(string pathOrId, string? cacheRoot = null)
+    /// <param name="pathOrId">A Hugging Face folder or a built-in id.</param>
+    /// <param name="cacheRoot">Where built-in models are cached (null: <see cref="ModelLocator.DefaultCacheRoot"/>).</param>
+    /// <param name="device">The device to compute on (null: CPU).</param>
+    public static SentenceEncoder Open(string pathOrId, string? cacheRoot = null, Device? device = null)
     {
         var folder = ModelLocator.Resolve(pathOrId, cacheRoot);
         var model = BertCheckpoint.Load(folder);
         try
         {
+            if (device is not null && device.type != DeviceType.CPU) model.to(device);
             var tokenizer = WordPieceTokenizer.FromFolder(folder, model.Config.MaxPositionEmbeddings);
             return new SentenceEncoder(folder, model, tokenizer, ReadPooling(folder));
         }
@@ -60,11 +65,15 @@ public sealed class SentenceEncoder : IDisposable
         }
     }
 
-    /// <summary>The last hidden state (B, T, C) of a tokenised batch.</summary>
+    /// <summary>The last hidden state (B, T, C) of a tokenised batch, on the model's device.</summary>
     public Tensor Encode(TokenBatch batch)
     {
         using var _ = no_grad();
-        return Model.Forward(batch.InputIds, batch.AttentionMask, batch.TokenTypeIds);
+        var device = Model.parameters().First().device;
+        using var ids = batch.InputIds.to(device);
+        using var mask = batch.AttentionMask.to(device);
+        using var types = batch.TokenTypeIds.to(device);
+        return Model.Forward(ids, mask, types);
     }
 
     /// <summary>
@@ -74,7 +83,7 @@ public sealed class SentenceEncoder : IDisposable
     {
         using var scope = NewDisposeScope();
         using var batch = Tokenizer.EncodeBatch(texts);
-        var hidden = Encode(batch);
+        var hidden = Encode(batch).cpu();
         var pooled = (pooling ?? Pooling) == Pooling.Mean
             ? BertModel.MeanPool(hidden, batch.AttentionMask, normalize)
             : BertModel.ClsPool(hidden, normalize);
