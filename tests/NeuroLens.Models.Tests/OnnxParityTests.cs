@@ -44,7 +44,24 @@ public sealed class OnnxParityTests(BuiltInModelsFixture models, ITestOutputHelp
         Assert.True(maxAbs <= 1e-4, $"{id}: max abs difference {maxAbs:E3} exceeds 1e-4");
     }
 
-    internal static float[] RunOnnx(byte[] model, TokenBatch batch, out long[] shape)
+    [Fact]
+    public void MiniLMPoolerMatchesOnnxRuntime()
+    {
+        using var encoder = SentenceEncoder.Open("minilm", models.CacheRoot);
+        Assert.True(encoder.Model.HasPooler);
+        using var batch = encoder.Tokenizer.EncodeBatch(Sentences);
+        using var hidden = encoder.Encode(batch);
+        using var pooled = encoder.Model.Pool(hidden);
+        // The graph's second output is the pooler's tanh(Gemm(h_[CLS])).
+        float[] reference = RunOnnx(BuiltInModel.MiniLM.ReadOnnx(), batch, out long[] shape, output: 1);
+        Assert.Equal(pooled.shape, shape);
+        using var theirs = tensor(reference, shape);
+        double maxAbs = (pooled - theirs).abs().max().item<float>();
+        output.WriteLine($"minilm pooler: max abs difference {maxAbs:E3}");
+        Assert.True(maxAbs <= 1e-4, $"max abs difference {maxAbs:E3}");
+    }
+
+    internal static float[] RunOnnx(byte[] model, TokenBatch batch, out long[] shape, int output = 0)
     {
         using var options = new SessionOptions { IntraOpNumThreads = 2 };
         using var session = new InferenceSession(model, options);
@@ -54,7 +71,8 @@ public sealed class OnnxParityTests(BuiltInModelsFixture models, ITestOutputHelp
         using var types = OrtValue.CreateTensorValueFromMemory(batch.TokenTypeIds.data<long>().ToArray(), dims);
         var inputs = new Dictionary<string, OrtValue> { ["input_ids"] = ids, ["attention_mask"] = mask, ["token_type_ids"] = types };
         using var runOptions = new RunOptions();
-        using var results = session.Run(runOptions, inputs, ["last_hidden_state"]);
+        string name = output == 0 ? "last_hidden_state" : session.OutputNames[output];
+        using var results = session.Run(runOptions, inputs, [name]);
         shape = results[0].GetTensorTypeAndShape().Shape;
         return results[0].GetTensorDataAsSpan<float>().ToArray();
     }

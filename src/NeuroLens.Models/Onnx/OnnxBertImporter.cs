@@ -43,7 +43,9 @@ public static class OnnxBertImporter
                         $"{source}: MatMul weight '{w.Name}' feeds no Add with a named bias; cannot tell which layer it belongs to");
                 string name = bias[..^".bias".Length] + ".weight";
                 if (!named.Add(name)) throw new NeuroLensException($"{source}: two MatMul weights map to '{name}'");
-                result.Add((name, ToTensor(w).t().contiguous()));     // [in, out] -> Linear.weight [out, in]
+                using var stored = ToTensor(w);
+                using var transposed = stored.t();
+                result.Add((name, transposed.contiguous()));     // [in, out] -> Linear.weight [out, in]
             }
             else if (node.OpType == "Gemm" && node.Inputs.Count >= 2 && Weight(graph, node.Inputs[1]) is { } g)
             {
@@ -53,7 +55,8 @@ public static class OnnxBertImporter
                     : throw new NeuroLensException($"{source}: Gemm weight '{g.Name}' has no layer name");
                 if (!named.Add(name)) throw new NeuroLensException($"{source}: two Gemm weights map to '{name}'");
                 using var t = ToTensor(g);
-                result.Add((name, transposed ? t.clone() : t.t().contiguous()));
+                using var view = transposed ? t.alias() : t.t();
+                result.Add((name, view.contiguous().clone()));
             }
         }
         foreach (var init in graph.Initializers.Values)
