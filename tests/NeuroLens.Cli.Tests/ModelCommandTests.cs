@@ -45,6 +45,18 @@ public sealed class ModelCommandTests : IDisposable
     }
 
     [Fact]
+    public void InfoDescribesAFolderWithoutAVocabulary()
+    {
+        var folder = TinyModel();
+        File.Delete(Path.Combine(folder, "vocab.txt"));
+        var r = CliRunner.Run("model", "info", folder, "--json");
+        Assert.Equal(0, r.ExitCode);
+        using var doc = JsonDocument.Parse(r.Stdout);
+        Assert.Equal(JsonValueKind.Null, doc.RootElement.GetProperty("max_tokens").ValueKind);
+        Assert.Equal(2, doc.RootElement.GetProperty("num_hidden_layers").GetInt32());
+    }
+
+    [Fact]
     public void RunPrintsTheMeanPooledEmbeddingOfEachText()
     {
         var folder = TinyModel();

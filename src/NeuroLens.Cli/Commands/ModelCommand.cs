@@ -2,6 +2,7 @@ using System.CommandLine;
 using NeuroLens.Core.Runtime;
 using NeuroLens.Models.Bert;
 using NeuroLens.Models.BuiltIn;
+using NeuroLens.Models.Tokenizers;
 using Spectre.Console;
 
 namespace NeuroLens.Cli.Commands;
@@ -27,10 +28,15 @@ internal static class ModelCommand
         command.SetAction(parse =>
         {
             var ctx = context(parse);
-            using var encoder = SentenceEncoder.Open(parse.GetValue(model)!, device: ComputeSettings.Device);
-            var c = encoder.Model.Config;
-            long parameters = encoder.Model.parameters().Sum(p => p.numel());
-            var linear = encoder.Model.LinearLayerNames;
+            // Only the configuration and weights are needed: a folder without a vocabulary is described too.
+            string folder = ModelLocator.Resolve(parse.GetValue(model)!);
+            using var bert = BertCheckpoint.Load(folder);
+            var c = bert.Config;
+            bool hasVocab = File.Exists(Path.Combine(folder, "vocab.txt"));
+            int? maxTokens = hasVocab ? WordPieceTokenizer.FromFolder(folder, c.MaxPositionEmbeddings).MaxLength : null;
+            var pooling = SentenceEncoder.ReadPooling(folder).ToString().ToLowerInvariant();
+            long parameters = bert.parameters().Sum(p => p.numel());
+            var linear = bert.LinearLayerNames;
             var layers = Enumerable.Range(0, c.NumHiddenLayers).Select(i => new
             {
                 Index = i,
@@ -41,14 +47,14 @@ internal static class ModelCommand
                 ctx.WriteJson(new
                 {
                     Model = parse.GetValue(model),
-                    encoder.Folder,
+                    Folder = folder,
                     Architecture = "bert",
                     c.VocabSize, c.HiddenSize, c.NumHiddenLayers, c.NumAttentionHeads, c.IntermediateSize,
                     c.MaxPositionEmbeddings, c.TypeVocabSize, c.LayerNormEps, c.HiddenAct,
                     Parameters = parameters,
-                    encoder.Model.HasPooler,
-                    Pooling = encoder.Pooling.ToString().ToLowerInvariant(),
-                    MaxTokens = encoder.Tokenizer.MaxLength,
+                    bert.HasPooler,
+                    Pooling = pooling,
+                    MaxTokens = maxTokens,
                     Layers = layers,
                     OtherLinear = linear.Where(n => !n.StartsWith("encoder.layer.", StringComparison.Ordinal)).ToArray(),
                 });
@@ -57,12 +63,12 @@ internal static class ModelCommand
             var table = new Table().Border(TableBorder.Simple).HideHeaders().AddColumns("", "");
             void Row(string name, string value) => table.AddRow(Markup.Escape(name), Markup.Escape(value));
             Row("model", parse.GetValue(model)!);
-            Row("folder", encoder.Folder);
-            Row("architecture", $"BERT encoder (post-LN, {c.HiddenAct}){(encoder.Model.HasPooler ? ", with pooler" : "")}");
+            Row("folder", folder);
+            Row("architecture", $"BERT encoder (post-LN, {c.HiddenAct}){(bert.HasPooler ? ", with pooler" : "")}");
             Row("sizes", $"{c.NumHiddenLayers} layers, hidden {c.HiddenSize}, {c.NumAttentionHeads} heads, FFN {c.IntermediateSize}");
-            Row("vocabulary", $"{c.VocabSize} word pieces, {c.TypeVocabSize} token types, {c.MaxPositionEmbeddings} positions (tokenizer max {encoder.Tokenizer.MaxLength})");
+            Row("vocabulary", $"{c.VocabSize} word pieces, {c.TypeVocabSize} token types, {c.MaxPositionEmbeddings} positions" + (maxTokens is { } m ? $" (tokenizer max {m})" : " (no vocab.txt)"));
             Row("parameters", parameters.ToString("N0"));
-            Row("sentence pooling", encoder.Pooling.ToString().ToLowerInvariant());
+            Row("sentence pooling", pooling);
             foreach (var layer in layers)
                 Row($"layer {layer.Index}", string.Join(", ", layer.Linear.Select(n => n[$"encoder.layer.{layer.Index}.".Length..])));
             ctx.Console.Write(table);

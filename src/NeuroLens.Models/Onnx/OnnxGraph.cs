@@ -168,7 +168,7 @@ public sealed class OnnxGraph
 
     private static float[] FromRaw(byte[] raw, int size, long count, string name, string source, ElementReader read)
     {
-        if (raw.LongLength != count * size)
+        if (raw.LongLength != checked(count * size))
             throw new NeuroLensException($"{source}: initializer '{name}' holds {raw.Length} bytes, its shape needs {count * size}");
         var data = new float[count];
         for (int i = 0; i < data.Length; i++) data[i] = read(raw, i);
