@@ -226,5 +226,11 @@ public sealed class TinyBertTests : IDisposable
         Assert.Contains("encoder.layer.1.intermediate.dense", names);
         Assert.Contains("encoder.layer.1.output.dense", names);
         Assert.DoesNotContain(names, n => n.StartsWith("pooler", StringComparison.Ordinal));
+        var ffn = model.GetLinear("encoder.layer.1.intermediate.dense");
+        Assert.Equal(new long[] { 12, 8 }, ffn.weight!.shape);
+        // The same tensor as the parameter of that checkpoint name.
+        Assert.Equal(model.named_parameters().First(p => p.name == "encoder.layer.1.intermediate.dense.weight").parameter.Handle, ffn.weight.Handle);
+        var e = Assert.Throws<ArgumentException>(() => model.GetLinear("encoder.layer.2.intermediate.dense"));
+        Assert.Contains("encoder.layer.{0..1}", e.Message);
     }
 }

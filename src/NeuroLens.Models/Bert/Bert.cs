@@ -233,6 +233,14 @@ public sealed class BertModel : nn.Module<Tensor, Tensor, Tensor>
     public IReadOnlyList<string> LinearLayerNames =>
         named_modules().Where(m => m.module is Linear).Select(m => m.name).ToList();
 
+    /// <summary>The linear layer of that name (one of <see cref="LinearLayerNames"/>), e.g. <c>encoder.layer.0.intermediate.dense</c>.</summary>
+    /// <exception cref="ArgumentException">No linear layer has that name; the message lists the layer kinds.</exception>
+    public Linear GetLinear(string name) =>
+        named_modules().FirstOrDefault(m => m.name == name).module as Linear
+        ?? throw new ArgumentException(
+            $"no linear layer named '{name}' (expected encoder.layer.{{0..{Config.NumHiddenLayers - 1}}}.attention.self.query|key|value, "
+            + "attention.output.dense, intermediate.dense, output.dense" + (HasPooler ? ", or pooler.dense)" : ")"), nameof(name));
+
     /// <summary>
     /// The last hidden state (B, T, C): HF's <c>last_hidden_state</c>.
     /// </summary>
