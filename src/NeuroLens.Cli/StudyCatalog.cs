@@ -1,3 +1,4 @@
+using NeuroLens.Cascade;
 using NeuroLens.Core.Reproduction;
 
 namespace NeuroLens.Cli;
@@ -12,7 +13,7 @@ internal static class StudyCatalog
         new("emergence", "Emergence: concepts across time, space and scale",
             "Sawmya, Adler, Shavit, \"The Birth of Knowledge: Emergent Features across Time, Space, and Scale in Large Language Models\" (2025)", null, 5),
         new("cascade", "Cascade: multi-resolution detectors for sparse objects",
-            "Athey, Sawmya, Shavit, \"Cascade Detector Analysis and Application to Biomedical Microscopy\" (2025)", null, 7),
+            "Athey, Sawmya, Shavit, \"Cascade Detector Analysis and Application to Biomedical Microscopy\" (2025)", new CascadeReproduction(), 7),
         new("transfer", "Transfer: MMD source selection and source-free active learning",
             "Sawmya, Athey, Liu et al., \"NeuroADDA: Active Discriminative Domain Adaptation in Connectomics\" (2025)", null, 8),
     ];
