@@ -65,15 +65,24 @@ public static class Mmd
 
         double sigma;
         IReadOnlyList<double> bandwidths;
+        Tensor? distances = null;
         if (options.Bandwidths is { } several)
             (sigma, bandwidths) = (double.NaN, several);
         else
         {
-            sigma = options.Bandwidth ?? MedianHeuristic(z, n, m);
+            if (options.Bandwidth is { } given) sigma = given;
+            else if (options.Estimator != MmdEstimator.Linear && n <= MedianHeuristicMaxPointsPerSample && m <= MedianHeuristicMaxPointsPerSample
+                     && RbfKernel.FitsWholeSingle(n + m, options.MaxKernelBytes))
+            {
+                // The heuristic needs exactly the distances the whole kernel is made from: compute them once.
+                distances = RbfKernel.SquaredDistances(z);
+                sigma = UpperTriangleMedian(distances);
+            }
+            else sigma = MedianHeuristic(z, n, m);
             bandwidths = [sigma];
         }
 
-        using var kernel = new RbfKernel(z, bandwidths, options.MaxKernelBytes);
+        using var kernel = new RbfKernel(z, bandwidths, options.MaxKernelBytes, distances);
         using var generator = new Generator((ulong)(uint)options.Seed);
         var (observed, permuted, boot) = options.Estimator == MmdEstimator.Linear
             ? Linear(kernel, z, n, m, options, generator)
@@ -107,15 +116,18 @@ public static class Mmd
         using var scope = NewDisposeScope();
         using var generator = new Generator(0);
         var points = torch.cat([Subsample(z.narrow(0, 0, n), generator), Subsample(z.narrow(0, n, m), generator)], 0);
-        long count = points.shape[0];
-        var norms = points.square().sum(1);
-        var d = points.mm(points.t()).mul_(-2.0).add_(norms.unsqueeze(1)).add_(norms.unsqueeze(0)).clamp_min_(0.0);
-        var upper = d.masked_select(torch.ones([count, count], ScalarType.Bool, d.device).triu_(1));
-        var sorted = upper.sort().Values;
-        long pairs = sorted.shape[0];
-        double median = pairs % 2 == 1
-            ? sorted[pairs / 2].item<double>()
-            : 0.5 * (sorted[pairs / 2 - 1].item<double>() + sorted[pairs / 2].item<double>());
+        return UpperTriangleMedian(RbfKernel.SquaredDistances(points));
+    }
+
+    // numpy's median of the entries above the diagonal, as σ of 2σ² = median.
+    private static double UpperTriangleMedian(Tensor distances)
+    {
+        using var scope = NewDisposeScope();
+        long count = distances.shape[0];
+        var upper = distances.masked_select(torch.ones([count, count], ScalarType.Bool, distances.device).triu_(1));
+        long pairs = upper.shape[0];
+        double Order(long k) => upper.kthvalue(k + 1, 0, false).values.item<double>(); // k-th smallest, from 0
+        double median = pairs % 2 == 1 ? Order(pairs / 2) : 0.5 * (Order(pairs / 2 - 1) + Order(pairs / 2));
         if (!(median > 0.0))
             throw new NeuroLensException("Mmd: the median squared distance between pooled points is 0 (most points coincide); give a bandwidth instead of the median heuristic.");
         return Math.Sqrt(median / 2.0);

@@ -24,7 +24,9 @@ internal sealed class RbfKernel : IDisposable
     /// <param name="z">Pooled rows, [N, d] float64; not owned.</param>
     /// <param name="bandwidths">σ₁ … σ_s &gt; 0.</param>
     /// <param name="maxKernelBytes">Budget for kernel values and their temporaries.</param>
-    public RbfKernel(Tensor z, IReadOnlyList<double> bandwidths, long maxKernelBytes)
+    /// <param name="distances">The whole matrix of squared distances of <paramref name="z"/>
+    /// (<see cref="SquaredDistances(Tensor)"/>) when the caller has it already; it becomes the kernel in place.</param>
+    public RbfKernel(Tensor z, IReadOnlyList<double> bandwidths, long maxKernelBytes, Tensor? distances = null)
     {
         _z = z;
         _scales = bandwidths.Select(s => -1.0 / (2.0 * s * s)).ToArray();
@@ -34,6 +36,28 @@ internal sealed class RbfKernel : IDisposable
         long n = z.shape[0];
         FitsWhole = n * n <= maxKernelBytes / bytesPerEntry;
         _tile = FitsWhole ? n : Math.Max(1, (long)Math.Sqrt(maxKernelBytes / (double)bytesPerEntry));
+        if (FitsWhole && distances is not null) _whole = Apply(distances);
+    }
+
+    /// <summary>Whether the whole kernel of <paramref name="rows"/> points with one bandwidth fits the budget.</summary>
+    public static bool FitsWholeSingle(long rows, long maxKernelBytes) => rows * rows <= maxKernelBytes / 8;
+
+    /// <summary>‖a_i − b_j‖² by ‖a‖² − 2a·b + ‖b‖², clamped at 0; the diagonal set to exactly 0 when
+    /// <paramref name="diagonalIsSelf"/> (a and b are the same rows).</summary>
+    public static Tensor SquaredDistances(Tensor a, Tensor aNorms, Tensor b, Tensor bNorms, bool diagonalIsSelf)
+    {
+        var d = a.mm(b.t());
+        d.mul_(-2.0).add_(aNorms.unsqueeze(1)).add_(bNorms.unsqueeze(0)).clamp_min_(0.0);
+        if (diagonalIsSelf) d.diagonal().zero_();
+        return d;
+    }
+
+    /// <summary>All squared distances between the rows of <paramref name="z"/>, [N, N].</summary>
+    public static Tensor SquaredDistances(Tensor z)
+    {
+        using var scope = NewDisposeScope();
+        var norms = z.square().sum(1);
+        return SquaredDistances(z, norms, z, norms, diagonalIsSelf: true).MoveToOuterDisposeScope();
     }
 
     /// <summary>Whether the whole N×N kernel fits the budget (it is then computed once and reused).</summary>
@@ -81,9 +105,7 @@ internal sealed class RbfKernel : IDisposable
     private Tensor Block(long i0, long bi, long j0, long bj)
     {
         using var scope = NewDisposeScope();
-        var d = _z.narrow(0, i0, bi).mm(_z.narrow(0, j0, bj).t());
-        d.mul_(-2.0).add_(_norms.narrow(0, i0, bi).unsqueeze(1)).add_(_norms.narrow(0, j0, bj).unsqueeze(0)).clamp_min_(0.0);
-        if (i0 == j0) d.diagonal().zero_();
+        var d = SquaredDistances(_z.narrow(0, i0, bi), _norms.narrow(0, i0, bi), _z.narrow(0, j0, bj), _norms.narrow(0, j0, bj), i0 == j0);
         return Apply(d).MoveToOuterDisposeScope();
     }
 
