@@ -17,7 +17,7 @@ Two implementations are timed:
     symmetric square tiles of 5,792 rows (the same budget), never held whole.
   * "index" (small case only): the textbook loop -- hold K, and for each permutation sum the blocks
     K[px][:, px], K[py][:, py], K[px][:, py] gathered by fancy indexing.
-Each is run --repeat times after one warm-up; the median and min wall times are printed.
+Each is run --repeat times after --warmup untimed runs; the median and min wall times are printed.
 """
 import argparse
 import math
@@ -137,15 +137,19 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--permutations", type=int, default=100)
+    ap.add_argument("--warmup", type=int, default=1, help="untimed runs before the timed ones")
+    ap.add_argument("--impl", choices=["all", "weights", "index"], default="all")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     n = 2000 if args.case == "small" else 20000
     x, y = samples(n, 1024, 0)
     impls = [("weights", mmd_weights)] + ([("index", mmd_index)] if args.case == "small" else [])
+    impls = [(name, f) for name, f in impls if args.impl in ("all", name)]
     print(f"torch {torch.__version__}, threads {torch.get_num_threads()}, case {args.case}: {n} + {n} x 1024, "
           f"{args.permutations} permutations")
     for name, f in impls:
-        f(x, y, args.permutations)  # warm-up
+        for _ in range(args.warmup):
+            f(x, y, args.permutations)
         times = []
         for _ in range(args.repeat):
             t0 = time.perf_counter()
