@@ -54,6 +54,8 @@ public sealed record MmdOptions
     /// The most bytes that kernel values (with their temporaries) may occupy at once; default 256 MiB.
     /// When the pooled (n + m)² kernel fits it is computed once and held; above it the kernel is computed in
     /// square tiles that fit, never held whole. The replicate weight columns get a budget of the same size.
+    /// Outside the budget: the pooled data in float64, and the median heuristic's own distance matrix of at
+    /// most 4,000 subsampled points (128 MB and its upper triangle) when the whole kernel does not fit.
     /// </summary>
     public long MaxKernelBytes { get; init; } = 256L << 20;
 }
