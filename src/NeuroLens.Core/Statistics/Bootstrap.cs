@@ -105,6 +105,21 @@ public static class Bootstrap
         return Interval(estimate, replicates, confidenceLevel);
     }
 
+    /// <summary>
+    /// The percentile interval of bootstrap replicates that the caller computed itself (for example all at
+    /// once, as <see cref="Mmd"/> does), with the same quantile convention as the other methods.
+    /// </summary>
+    /// <param name="estimate">The statistic on the original data.</param>
+    /// <param name="replicates">The B ≥ 1 bootstrap replicates (not modified).</param>
+    /// <param name="confidenceLevel">Nominal coverage in (0, 1).</param>
+    /// <returns>The estimate and its interval.</returns>
+    public static BootstrapInterval FromReplicates(double estimate, double[] replicates, double confidenceLevel = 0.95)
+    {
+        ArgumentNullException.ThrowIfNull(replicates);
+        CheckOptions(confidenceLevel, replicates.Length);
+        return Interval(estimate, replicates, confidenceLevel);
+    }
+
     private static void CheckOptions(double confidenceLevel, int resamples)
     {
         if (!(confidenceLevel > 0.0 && confidenceLevel < 1.0))

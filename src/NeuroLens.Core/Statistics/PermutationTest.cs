@@ -121,6 +121,25 @@ public static class PermutationTest
         return Result(observed, count, permutations);
     }
 
+    /// <summary>
+    /// The p-value of an observed statistic against permuted statistics that the caller computed itself
+    /// (for example all at once, as <see cref="Mmd"/> does), with the same convention as the other methods:
+    /// p = (1 + #{at least as extreme}) / (1 + P), the observed arrangement counted.
+    /// </summary>
+    /// <param name="observed">T_obs.</param>
+    /// <param name="permuted">T on each of the P ≥ 1 random permutations.</param>
+    /// <param name="alternative">Which direction counts as extreme.</param>
+    /// <returns>The observed statistic and its p-value.</returns>
+    public static PermutationTestResult FromPermutedStatistics(
+        double observed, ReadOnlySpan<double> permuted, Alternative alternative = Alternative.Greater)
+    {
+        CheckPermutations(permuted.Length);
+        int count = 0;
+        foreach (double t in permuted)
+            if (IsAtLeastAsExtreme(t, observed, alternative)) count++;
+        return Result(observed, count, permuted.Length);
+    }
+
     private const double MachineEpsilon = 2.220446049250313e-16; // 2⁻⁵², the spacing of doubles at 1
 
     private static void CheckPermutations(int permutations)

@@ -87,4 +87,17 @@ public class BootstrapTests
         var nan = Bootstrap.PercentileInterval([1.0, 2.0], s => double.NaN, resamples: 5);
         Assert.True(double.IsNaN(nan.Lower) && double.IsNaN(nan.Upper));
     }
+
+    [Fact]
+    public void FromReplicatesTakesTheLinearPercentiles()
+    {
+        // 0, 1, …, 100: the 2.5 % and 97.5 % quantiles by numpy's linear rule are 2.5 and 97.5.
+        double[] replicates = Enumerable.Range(0, 101).Select(i => (double)(100 - i)).ToArray();
+        var ci = Bootstrap.FromReplicates(50.0, replicates, 0.95);
+        Assert.Equal((50.0, 0.95, 101), (ci.Estimate, ci.ConfidenceLevel, ci.Resamples));
+        Assert.Equal(2.5, ci.Lower, 1e-12);
+        Assert.Equal(97.5, ci.Upper, 1e-12);
+        Assert.Equal(100.0, replicates[0]); // not sorted in place
+        Assert.Throws<NeuroLensException>(() => Bootstrap.FromReplicates(0.0, [], 0.95));
+    }
 }

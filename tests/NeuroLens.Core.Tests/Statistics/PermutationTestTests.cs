@@ -120,4 +120,14 @@ public class PermutationTestTests
         Assert.Throws<NeuroLensException>(() => PermutationTest.TwoSample(x, y, (a, b) => 0.0));
         Assert.True(double.IsNaN(PermutationTest.TwoSample([1.0], [2.0], (a, b) => double.NaN, 9).PValue));
     }
+
+    [Fact]
+    public void FromPermutedStatisticsCountsTheObserved()
+    {
+        // Two of five permuted values reach 3 (one within rounding): p = (1 + 2) / (1 + 5).
+        var result = PermutationTest.FromPermutedStatistics(3.0, [1.0, 3.0 - 1e-15, 2.0, 4.0, -5.0]);
+        Assert.Equal(new PermutationTestResult(3.0, 0.5, 5, 2), result);
+        Assert.Equal(4.0 / 6, PermutationTest.FromPermutedStatistics(3.0, [1.0, 3.0 - 1e-15, 2.0, 4.0, -5.0], Alternative.TwoSided).PValue);
+        Assert.Throws<NeuroLensException>(() => PermutationTest.FromPermutedStatistics(1.0, []));
+    }
 }

@@ -1,0 +1,131 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace NeuroLens.Core.Statistics;
+
+/// <summary>
+/// The Gaussian RBF kernel k(a, b) = exp(−‖a − b‖² / (2σ²)), or the mean of several such kernels, on the
+/// rows of a float64 matrix: products K·W of the pooled kernel matrix with weight columns, computed whole or
+/// in square tiles under a byte budget, and kernels of row pairs. Internal engine of <see cref="Mmd"/>.
+/// </summary>
+/// <remarks>
+/// Squared distances use ‖a‖² − 2a·b + ‖b‖² (one matmul per tile), clamped at 0; a point's distance to
+/// itself is set to exactly 0, so that k(a, a) = 1 exactly and the U-statistic can subtract the diagonal
+/// as a count. Tiles (I, J) are visited for J ≥ I only, each used for both K_IJ·W_J and K_IJᵀ·W_I.
+/// </remarks>
+internal sealed class RbfKernel : IDisposable
+{
+    private readonly Tensor _z;        // [N, d] float64, the pooled rows
+    private readonly Tensor _norms;    // [N], ‖z_i‖²
+    private readonly double[] _scales; // −1 / (2σ_j²)
+    private readonly long _tile;       // rows (and columns) per tile
+    private Tensor? _whole;            // the whole kernel, when it fits the budget
+
+    /// <param name="z">Pooled rows, [N, d] float64; not owned.</param>
+    /// <param name="bandwidths">σ₁ … σ_s &gt; 0.</param>
+    /// <param name="maxKernelBytes">Budget for kernel values and their temporaries.</param>
+    /// <param name="distances">The whole matrix of squared distances of <paramref name="z"/>
+    /// (<see cref="SquaredDistances(Tensor)"/>) when the caller has it already; it becomes the kernel in place.</param>
+    public RbfKernel(Tensor z, IReadOnlyList<double> bandwidths, long maxKernelBytes, Tensor? distances = null)
+    {
+        _z = z;
+        _scales = bandwidths.Select(s => -1.0 / (2.0 * s * s)).ToArray();
+        using (NewDisposeScope()) _norms = z.square().sum(1).MoveToOuterDisposeScope();
+        // One N×N buffer for a single bandwidth (all in place); distances, sum and one term for several.
+        long bytesPerEntry = _scales.Length == 1 ? 8 : 24;
+        long n = z.shape[0];
+        FitsWhole = n * n <= maxKernelBytes / bytesPerEntry;
+        _tile = FitsWhole ? n : Math.Max(1, (long)Math.Sqrt(maxKernelBytes / (double)bytesPerEntry));
+        if (FitsWhole && distances is not null) _whole = Apply(distances);
+    }
+
+    /// <summary>Whether the whole kernel of <paramref name="rows"/> points with one bandwidth fits the budget.</summary>
+    public static bool FitsWholeSingle(long rows, long maxKernelBytes) => rows * rows <= maxKernelBytes / 8;
+
+    /// <summary>‖a_i − b_j‖² by ‖a‖² − 2a·b + ‖b‖², clamped at 0; the diagonal set to exactly 0 when
+    /// <paramref name="diagonalIsSelf"/> (a and b are the same rows).</summary>
+    public static Tensor SquaredDistances(Tensor a, Tensor aNorms, Tensor b, Tensor bNorms, bool diagonalIsSelf)
+    {
+        var d = a.mm(b.t());
+        d.mul_(-2.0).add_(aNorms.unsqueeze(1)).add_(bNorms.unsqueeze(0)).clamp_min_(0.0);
+        if (diagonalIsSelf) d.diagonal().zero_();
+        return d;
+    }
+
+    /// <summary>All squared distances between the rows of <paramref name="z"/>, [N, N].</summary>
+    public static Tensor SquaredDistances(Tensor z)
+    {
+        using var scope = NewDisposeScope();
+        var norms = z.square().sum(1);
+        return SquaredDistances(z, norms, z, norms, diagonalIsSelf: true).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Whether the whole N×N kernel fits the budget (it is then computed once and reused).</summary>
+    public bool FitsWhole { get; }
+
+    /// <summary>The device of the pooled rows.</summary>
+    public Device Device => _z.device;
+
+    /// <summary>Rows per tile: N when the kernel fits whole.</summary>
+    public long TileRows => _tile;
+
+    /// <summary>K·W for weight columns W [N, c]; one pass over the kernel tiles, or a matmul with the held kernel.</summary>
+    public Tensor Times(Tensor w)
+    {
+        if (FitsWhole)
+        {
+            _whole ??= Block(0, _z.shape[0], 0, _z.shape[0]);
+            return _whole.mm(w);
+        }
+        long n = _z.shape[0];
+        var q = torch.zeros(w.shape, ScalarType.Float64, w.device);
+        for (long i0 = 0; i0 < n; i0 += _tile)
+        {
+            long bi = Math.Min(_tile, n - i0);
+            for (long j0 = i0; j0 < n; j0 += _tile)
+            {
+                using var scope = NewDisposeScope();
+                long bj = Math.Min(_tile, n - j0);
+                var k = Block(i0, bi, j0, bj);
+                q.narrow(0, i0, bi).addmm_(k, w.narrow(0, j0, bj));
+                if (j0 != i0) q.narrow(0, j0, bj).addmm_(k.t(), w.narrow(0, i0, bi));
+            }
+        }
+        return q;
+    }
+
+    /// <summary>k(a_i, b_i) for paired rows a, b [p, d]: the distance of each pair taken directly, not expanded.</summary>
+    public Tensor Pairs(Tensor a, Tensor b)
+    {
+        using var scope = NewDisposeScope();
+        return Apply(a.sub(b).pow_(2).sum(1)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The kernel block of rows [i0, i0 + bi) against rows [j0, j0 + bj).</summary>
+    private Tensor Block(long i0, long bi, long j0, long bj)
+    {
+        using var scope = NewDisposeScope();
+        var d = SquaredDistances(_z.narrow(0, i0, bi), _norms.narrow(0, i0, bi), _z.narrow(0, j0, bj), _norms.narrow(0, j0, bj), i0 == j0);
+        return Apply(d).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The kernel of squared distances, in place on <paramref name="d"/> for a single bandwidth.</summary>
+    private Tensor Apply(Tensor d)
+    {
+        if (_scales.Length == 1) return d.mul_(_scales[0]).exp_();
+        var k = d.mul(_scales[0]).exp_();
+        for (int s = 1; s < _scales.Length; s++)
+        {
+            using var term = d.mul(_scales[s]).exp_();
+            k.add_(term);
+        }
+        return k.div_(_scales.Length);
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        _norms.Dispose();
+        _whole?.Dispose();
+    }
+}
