@@ -51,6 +51,7 @@ internal static class App
         root.Subcommands.Add(ImageCommand.Create(context));
         root.Subcommands.Add(SegCommand.Create(context));
         root.Subcommands.Add(UnetCommand.Create(context));
+        root.Subcommands.Add(TransferCommand.Create(context));
         root.Subcommands.Add(ReproduceCommand.Create(context));
         return root;
     }

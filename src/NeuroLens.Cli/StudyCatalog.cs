@@ -1,4 +1,5 @@
 using NeuroLens.Core.Reproduction;
+using NeuroLens.Transfer;
 
 namespace NeuroLens.Cli;
 
@@ -14,6 +15,6 @@ internal static class StudyCatalog
         new("cascade", "Cascade: multi-resolution detectors for sparse objects",
             "Athey, Sawmya, Shavit, \"Cascade Detector Analysis and Application to Biomedical Microscopy\" (2025)", null, 7),
         new("transfer", "Transfer: MMD source selection and source-free active learning",
-            "Sawmya, Athey, Liu et al., \"NeuroADDA: Active Discriminative Domain Adaptation in Connectomics\" (2025)", null, 8),
+            "Sawmya, Athey, Liu et al., \"NeuroADDA: Active Discriminative Domain Adaptation in Connectomics\" (2025)", new TransferReproduction(), 8),
     ];
 }
