@@ -36,6 +36,11 @@ internal static class TransferCommand
         };
     }
 
+    private static Option<int> CropOption() => new("--crop")
+    {
+        Description = "Training crop size (pixels per side; at most --patch).", DefaultValueFactory = _ => 64,
+    };
+
     private static Option<string> StrategyOption() => new("--strategy")
     {
         Description = $"Selection strategy: {string.Join(", ", SelectionStrategies.All.Select(SelectionStrategies.Name))}.",
@@ -116,9 +121,10 @@ internal static class TransferCommand
         var steps = new Option<int>("--steps") { Description = "Training steps of each run (pretrained and scratch alike).", DefaultValueFactory = _ => 80 };
         var ignore = new Option<IgnoreZero>("--ignore") { Description = "VI convention for label 0: None, InTruth (CREMI) or InBoth.", DefaultValueFactory = _ => IgnoreZero.InTruth };
         var strategy = StrategyOption();
+        var crop = CropOption();
         var sizes = new SizeOptions();
         var command = new Command("finetune", "Fine-tune a pretrained model against scratch on n selected target patches; VI on held-out patches.")
-            { model, sourceData, target, counts, seeds, steps, ignore, strategy };
+            { model, sourceData, target, counts, seeds, steps, ignore, strategy, crop };
         foreach (var o in sizes.All) command.Options.Add(o);
         command.SetAction(parse =>
         {
@@ -128,7 +134,7 @@ internal static class TransferCommand
             using (timings.Measure("finetune"))
                 runs = ctx.WithProgress(progress => TransferTasks.FineTune(parse.GetValue(model)!, parse.GetValue(sourceData)!, parse.GetValue(target)!,
                     parse.GetValue(counts)!, parse.GetValue(seeds), SelectionStrategies.Parse(parse.GetValue(strategy)!),
-                    new TrainingBudget { Steps = parse.GetValue(steps) }, sizes.Get(parse), parse.GetValue(ignore), ctx.Seed, progress));
+                    new TrainingBudget { Steps = parse.GetValue(steps), CropSize = parse.GetValue(crop) }, sizes.Get(parse), parse.GetValue(ignore), ctx.Seed, progress));
             var table = new CsvTable("arm", "n", "seed", "split", "merge", "vi", "selected");
             foreach (var r in runs) table.AddRow(r.Arm, r.N, r.Seed, r.Split, r.Merge, r.Vi, string.Join(' ', r.Selected));
             ctx.Output.WriteTable("runs.csv", table);
@@ -150,9 +156,10 @@ internal static class TransferCommand
         var seeds = new Option<int>("--seeds") { Description = "Seeds of the chosen/worst/scratch comparison.", DefaultValueFactory = _ => 3 };
         var counts = new Option<int[]>("--n") { Description = "Annotated patch counts.", DefaultValueFactory = _ => [1, 2, 4, 8], AllowMultipleArgumentsPerToken = true };
         var permutations = new Option<int>("--permutations") { Description = "Permutations of the MMD² and Mantel tests.", DefaultValueFactory = _ => 200 };
+        var crop = CropOption();
         var sizes = new SizeOptions();
         var command = new Command("study", "The full protocol: source models, MMD² matrix, transfer matrix, fine-tuning with every strategy; writes a report.")
-            { domains, sourceSteps, steps, seeds, counts, permutations };
+            { domains, sourceSteps, steps, seeds, counts, permutations, crop };
         foreach (var o in sizes.All) command.Options.Add(o);
         command.SetAction(parse =>
         {
@@ -160,8 +167,8 @@ internal static class TransferCommand
             var timings = new Timings();
             var options = new TransferStudyOptions
             {
-                SourceTraining = new TrainingBudget { Steps = parse.GetValue(sourceSteps) },
-                FineTuning = new TrainingBudget { Steps = parse.GetValue(steps) },
+                SourceTraining = new TrainingBudget { Steps = parse.GetValue(sourceSteps), CropSize = parse.GetValue(crop) },
+                FineTuning = new TrainingBudget { Steps = parse.GetValue(steps), CropSize = parse.GetValue(crop) },
                 Seeds = parse.GetValue(seeds),
                 Counts = parse.GetValue(counts)!,
                 Permutations = parse.GetValue(permutations),
