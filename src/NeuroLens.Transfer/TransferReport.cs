@@ -29,7 +29,7 @@ public static class TransferReport
             "max-pooled bottleneck features of the target pool with those of the source's validation patches, both computed by that " +
             $"source's model: row = source model, column = target. p-values: {options.Permutations} permutations, " +
             "p = (1 + #{T_perm ≥ T_obs}) / (1 + P). The measured transfer of a source is the target VI after fine-tuning it on " +
-            $"{options.MatrixCount} random annotated target patches ({options.FineTuning.Steps} steps, mean of {options.MatrixSeeds} seeds).");
+            $"{Math.Min(options.MatrixCount, sizes.Train)} random annotated target patches ({options.FineTuning.Steps} steps, mean of {options.MatrixSeeds} seeds).");
 
         var mmdTable = new CsvTable(["source \\ target", .. names]);
         var pTable = new CsvTable(["source \\ target", .. names]);

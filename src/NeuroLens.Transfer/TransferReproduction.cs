@@ -23,8 +23,8 @@ public sealed class TransferReproduction : IStudyReproduction
 
     /// <summary>
     /// The study's settings at <paramref name="scale"/>: at 1, 4 presets, 128² patches (16 pool, 8
-    /// validation, 4 test per domain), depth-2 width-8 U-Nets trained 400 steps, fine-tuning budget 80
-    /// steps. Larger scales add presets (all seven from 2), pool and test patches, source steps and seeds.
+    /// validation, 4 test per domain), depth-2 width-8 U-Nets trained 300 steps, fine-tuning budget 50
+    /// steps, 2 seeds of the chosen/worst/scratch comparison, one seed per cell of the transfer matrix. Larger scales add presets (all seven from 2), pool and test patches, source steps and seeds.
     /// </summary>
     public static (IReadOnlyList<string> Presets, DomainSizes Sizes, TransferStudyOptions Options) Settings(double scale, int seed)
     {
@@ -34,10 +34,11 @@ public sealed class TransferReproduction : IStudyReproduction
         var options = new TransferStudyOptions
         {
             Network = new UNetConfig { Depth = 2, BaseWidth = 8 },
-            SourceTraining = new TrainingBudget { Steps = (int)Math.Round(400 * s) },
-            FineTuning = new TrainingBudget { Steps = 80 },
+            SourceTraining = new TrainingBudget { Steps = (int)Math.Round(300 * s) },
+            FineTuning = new TrainingBudget { Steps = 50 },
             Counts = s >= 2 ? [1, 2, 4, 8, 16] : [1, 2, 4, 8],
-            Seeds = Math.Max(2, (int)Math.Round(3 * s)),
+            Seeds = Math.Max(2, (int)Math.Round(2 * s)),
+            MatrixSeeds = Math.Max(1, (int)Math.Round(s)),
             Seed = seed,
         };
         return (presets, sizes, options);
