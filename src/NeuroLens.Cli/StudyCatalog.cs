@@ -1,5 +1,6 @@
 using NeuroLens.Cascade;
 using NeuroLens.Core.Reproduction;
+using NeuroLens.Transfer;
 
 namespace NeuroLens.Cli;
 
@@ -15,6 +16,6 @@ internal static class StudyCatalog
         new("cascade", "Cascade: multi-resolution detectors for sparse objects",
             "Athey, Sawmya, Shavit, \"Cascade Detector Analysis and Application to Biomedical Microscopy\" (2025)", new CascadeReproduction(), 7),
         new("transfer", "Transfer: MMD source selection and source-free active learning",
-            "Sawmya, Athey, Liu et al., \"NeuroADDA: Active Discriminative Domain Adaptation in Connectomics\" (2025)", null, 8),
+            "Sawmya, Athey, Liu et al., \"NeuroADDA: Active Discriminative Domain Adaptation in Connectomics\" (2025)", new TransferReproduction(), 8),
     ];
 }
