@@ -40,7 +40,8 @@ public sealed class CascadeReproduction : IStudyReproduction
     /// <inheritdoc />
     public object Run(ReproductionContext context, Report report, IProgress<ProgressUpdate> progress)
     {
-        int size = (int)Math.Round(768 * Math.Sqrt(context.Scale) / 64) * 64;
+        // At least 384² (144 level-0 chunks): below that a held-out half can hold no positive chunk at some level.
+        int size = Math.Max(384, (int)Math.Round(768 * Math.Sqrt(context.Scale) / 64) * 64);
         var runs = new List<TaskRun>();
         foreach (var (task, t) in Tasks.Select((task, t) => (task, t)))
         {
