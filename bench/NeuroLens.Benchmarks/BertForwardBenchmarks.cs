@@ -26,32 +26,11 @@ public class BertForwardBenchmarks
         {
             // Like InProcessConfig, with a few more iterations than ShortRun: the machines are shared.
             AddJob(Job.ShortRun.WithIterationCount(7).WithToolchain(InProcessEmitToolchain.Instance));
-            AddColumn(StatisticColumn.Median, StatisticColumn.Min, new TokensPerSecondColumn());
+            AddColumn(StatisticColumn.Median, StatisticColumn.Min, new ThroughputColumn("tokens/s", "Tokens (batch x sequence) per second at the median time",
+                c => (int)c.Parameters["Batch"] * (int)c.Parameters["Sequence"], format: "F0"));
         }
     }
 
-    /// <summary>Tokens (batch × sequence) per second at the median time.</summary>
-    private sealed class TokensPerSecondColumn : IColumn
-    {
-        public string Id => "TokensPerSecond";
-        public string ColumnName => "tokens/s";
-        public bool AlwaysShow => true;
-        public ColumnCategory Category => ColumnCategory.Custom;
-        public int PriorityInCategory => 0;
-        public bool IsNumeric => true;
-        public UnitType UnitType => UnitType.Dimensionless;
-        public string Legend => "Tokens (batch x sequence) per second at the median time";
-        public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
-        public bool IsAvailable(Summary summary) => true;
-        public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, SummaryStyle.Default);
-
-        public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
-        {
-            if (summary[benchmarkCase]?.ResultStatistics is not { } stats) return "-";
-            int tokens = (int)benchmarkCase.Parameters["Batch"] * (int)benchmarkCase.Parameters["Sequence"];
-            return (tokens / (stats.Median * 1e-9)).ToString("F0", System.Globalization.CultureInfo.InvariantCulture);
-        }
-    }
 
     private BertModel _model = null!;
     private Tensor _ids = null!, _mask = null!, _types = null!;

@@ -27,33 +27,11 @@ public class TensorFileReadBenchmarks
             // A short job, with a few more iterations than ShortRun's three: the machines are shared
             // 2-core boxes, and single iterations there are often slowed by other work.
             AddJob(Job.ShortRun.WithIterationCount(7).WithToolchain(InProcessEmitToolchain.Instance));
-            AddColumn(StatisticColumn.Median, StatisticColumn.Min, new ThroughputColumn());
+            AddColumn(StatisticColumn.Median, StatisticColumn.Min, new ThroughputColumn("GB/s", "Gigabytes (10^9 bytes) of tensor data per second at the median time",
+                c => (long)c.Parameters["SizeBytes"], unitExponent: 9));
         }
     }
 
-    /// <summary>Gigabytes per second (10^9 bytes) of tensor data, from the median time (robust to interference).</summary>
-    private sealed class ThroughputColumn : IColumn
-    {
-        public string Id => "GBps";
-        public string ColumnName => "GB/s";
-        public bool AlwaysShow => true;
-        public ColumnCategory Category => ColumnCategory.Custom;
-        public int PriorityInCategory => 0;
-        public bool IsNumeric => true;
-        public UnitType UnitType => UnitType.Dimensionless;
-        public string Legend => "Tensor data read per second at the median time, in 10^9 bytes/s";
-        public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
-        public bool IsAvailable(Summary summary) => true;
-        public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, SummaryStyle.Default);
-
-        public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
-        {
-            var report = summary[benchmarkCase];
-            if (report?.ResultStatistics is not { } stats) return "-";
-            var size = (long)benchmarkCase.Parameters["SizeBytes"];
-            return (size / stats.Median).ToString("F2", System.Globalization.CultureInfo.InvariantCulture);
-        }
-    }
 
     private string _folder = "";
     private string _safetensors = "";
