@@ -95,4 +95,36 @@ internal static class TensorFileTestData
         foreach (var fragment in fragments) Assert.Contains(fragment, e.Message);
         return e;
     }
+
+    /// <summary>
+    /// Writes 400 corruptions of <paramref name="original"/> to <paramref name="path"/> — every fourth a
+    /// truncation, the others 1–3 random bytes changed within the first <paramref name="mutableBytes"/> —
+    /// and checks that each either reads completely (every tensor with its declared byte length) or fails
+    /// with a one-line <see cref="TensorFileException"/> naming the file; anything else fails the test.
+    /// </summary>
+    public static void FuzzReads(byte[] original, string path, int seed, int mutableBytes, Func<string, ITensorSource> open)
+    {
+        var random = new Random(seed);
+        for (int trial = 0; trial < 400; trial++)
+        {
+            var bytes = original.ToArray();
+            if (trial % 4 == 0) bytes = bytes[..random.Next(bytes.Length)];
+            else for (int k = 0; k < 1 + trial % 3; k++) bytes[random.Next(Math.Min(bytes.Length, mutableBytes))] = (byte)random.Next(256);
+            File.WriteAllBytes(path, bytes);
+            try
+            {
+                using var file = open(path);
+                foreach (var entry in file.Entries)
+                {
+                    using var t = file.ReadTensor(entry.Name);
+                    Assert.Equal(entry.ByteLength, BytesOf(t).Length);
+                }
+            }
+            catch (TensorFileException e)
+            {
+                Assert.DoesNotContain('\n', e.Message);
+                Assert.Contains(path, e.Message);
+            }
+        }
+    }
 }
