@@ -24,8 +24,7 @@ public class BertForwardBenchmarks
     {
         public Config()
         {
-            // Like InProcessConfig, with a few more iterations than ShortRun: the machines are shared.
-            AddJob(Job.ShortRun.WithIterationCount(7).WithToolchain(InProcessEmitToolchain.Instance));
+            AddJob(InProcessConfig.SharedMachineJob);
             AddColumn(StatisticColumn.Median, StatisticColumn.Min, new ThroughputColumn("tokens/s", "Tokens (batch x sequence) per second at the median time",
                 c => (int)c.Parameters["Batch"] * (int)c.Parameters["Sequence"], format: "F0"));
         }

@@ -14,6 +14,12 @@ public sealed class InProcessConfig : ManualConfig
     /// <summary>Set by Program from <c>--short</c>.</summary>
     public static bool ShortRun { get; set; }
 
+    /// <summary>
+    /// The job of benchmarks that report a median-based throughput column: a short run with 7 iterations,
+    /// so that single iterations slowed by other work on a shared 2-core machine move the median less.
+    /// </summary>
+    public static Job SharedMachineJob { get; } = Job.ShortRun.WithIterationCount(7).WithToolchain(InProcessEmitToolchain.Instance);
+
     /// <summary>Creates the configuration.</summary>
     /// <remarks>The in-process toolchain aborts a benchmark after 5 minutes by default; one operation of the
     /// 20,000 + 20,000 MMD benchmark takes over a minute, so its 7 short-run operations need longer.</remarks>

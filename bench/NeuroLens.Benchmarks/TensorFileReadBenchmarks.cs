@@ -24,9 +24,7 @@ public class TensorFileReadBenchmarks
     {
         public Config()
         {
-            // A short job, with a few more iterations than ShortRun's three: the machines are shared
-            // 2-core boxes, and single iterations there are often slowed by other work.
-            AddJob(Job.ShortRun.WithIterationCount(7).WithToolchain(InProcessEmitToolchain.Instance));
+            AddJob(InProcessConfig.SharedMachineJob);
             AddColumn(StatisticColumn.Median, StatisticColumn.Min, new ThroughputColumn("GB/s", "Gigabytes (10^9 bytes) of tensor data per second at the median time",
                 c => (long)c.Parameters["SizeBytes"], unitExponent: 9));
         }

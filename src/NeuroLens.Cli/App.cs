@@ -18,7 +18,7 @@ internal static class App
         if (parse.Errors.Count > 0)
         {
             string message = System.Text.RegularExpressions.Regex.Replace(parse.Errors[0].Message, @"\s*\n\s*", " ");
-            stderr.WriteLine($"neurolens: {message} (see 'neurolens {CommandName(parse)} --help')");
+            stderr.WriteLine($"neurolens: {message} (see 'neurolens {CommandContext.PathOf(parse)} --help')");
             return ExitCodes.Usage;
         }
         bool verbose = parse.GetValue(CommonOptions.Verbose);
@@ -78,11 +78,4 @@ internal static class App
 
     private static string FirstLine(string message) => message.Split('\n', 2)[0].TrimEnd();
 
-    private static string CommandName(ParseResult parse)
-    {
-        var names = new List<string>();
-        for (var r = parse.CommandResult; r is not null && r.Command is not RootCommand; r = r.Parent as System.CommandLine.Parsing.CommandResult)
-            names.Insert(0, r.Command.Name);
-        return string.Join(' ', names);
-    }
 }

@@ -17,7 +17,7 @@ internal sealed class CommandContext
     public CommandContext(ParseResult parse, string[] args, TextWriter stdout, TextWriter stderr, bool stderrIsTerminal)
     {
         Args = args;
-        CommandPath = string.Join(' ', CommandChain(parse));
+        CommandPath = PathOf(parse);
         _out = parse.GetValue(CommonOptions.Out);
         Json = parse.GetValue(CommonOptions.Json);
         Seed = parse.GetValue(CommonOptions.Seed);
@@ -74,11 +74,12 @@ internal sealed class CommandContext
     public T WithProgress<T>(Func<IProgress<ProgressUpdate>, T> work) =>
         ShowProgress ? ProgressRenderer.Run(work) : work(new Progress<ProgressUpdate>(_ => { }));
 
-    private static IEnumerable<string> CommandChain(ParseResult parse)
+    /// <summary>The parsed command's name path below the root, e.g. <c>tensors ls</c>.</summary>
+    public static string PathOf(ParseResult parse)
     {
         var names = new List<string>();
         for (var r = parse.CommandResult; r is not null && r.Command is not RootCommand; r = r.Parent as System.CommandLine.Parsing.CommandResult)
             names.Insert(0, r.Command.Name);
-        return names;
+        return string.Join(' ', names);
     }
 }

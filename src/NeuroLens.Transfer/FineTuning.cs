@@ -56,7 +56,7 @@ public static class FineTuning
             throw new NeuroLensException($"fine-tuning: the source model's architecture {source.Config.ToJson()} differs from {config.ToJson()}.");
         var model = new UNet(config, seed);
         if (source is not null) Copy(source, model);
-        var data = patches.Select(p => new UnetTrainingPair(p.Image, BoundaryTarget(p.Labels))).ToList();
+        var data = patches.Select(p => new UnetTrainingPair(p.Image, LabelBoundaries.TargetOf(p.Labels))).ToList();
         new UnetTrainer(model, new UnetTrainingOptions
         {
             PatchSize = [budget.CropSize, budget.CropSize],
@@ -84,14 +84,6 @@ public static class FineTuning
     public static MeanVi Evaluate(UNet model, IReadOnlyList<TransferPatch> test, InstanceSegmentationOptions extraction, IgnoreZero ignore) =>
         Score(PatchFeatures.Boundaries(model, [.. test.Select(p => p.Image)]), test, extraction, ignore);
 
-    /// <summary>1 on instance boundaries, 0 elsewhere, as floats: the U-Net's target.</summary>
-    public static Volume<float> BoundaryTarget(Volume<uint> labels)
-    {
-        var mask = LabelBoundaries.Of(labels);
-        var target = new Volume<float>(mask.Depth, mask.Height, mask.Width, 1, mask.Dimensions);
-        for (int i = 0; i < target.Data.Length; i++) target.Data[i] = mask.Data[i];
-        return target;
-    }
 
     private static MeanVi Score(IReadOnlyList<Volume<float>> boundaries, IReadOnlyList<TransferPatch> truth, InstanceSegmentationOptions extraction, IgnoreZero ignore)
     {

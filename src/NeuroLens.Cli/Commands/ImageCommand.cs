@@ -123,7 +123,7 @@ internal static class ImageCommand
             {
                 if (ext == "png") VolumeFile.Write(files["image"], sample.ImageAsBytes());
                 else VolumeFile.Write(files["image"], sample.Image);
-                if (ext == "png") VolumeFile.Write(files["labels"], LabelsAs16Bit(sample.Labels));
+                if (ext == "png") VolumeFile.Write(files["labels"], VolumeConversion.ToUInt16Labels(sample.Labels, files["labels"]));
                 else VolumeFile.Write(files["labels"], sample.Labels);
                 VolumeFile.Write(files["mask"], sample.Mask);
             }
@@ -150,13 +150,4 @@ internal static class ImageCommand
         return command;
     }
 
-    private static Volume<ushort> LabelsAs16Bit(Volume<uint> labels)
-    {
-        uint max = labels.Data.Length == 0 ? 0 : labels.Data.Max();
-        if (max > ushort.MaxValue)
-            throw new NeuroLensException($"{max} labels do not fit a 16-bit PNG; use --format tif, h5, zarr or npy.");
-        var result = new Volume<ushort>(labels.Depth, labels.Height, labels.Width, labels.Channels, labels.Dimensions) { VoxelSize = labels.VoxelSize };
-        for (int i = 0; i < labels.Data.Length; i++) result.Data[i] = (ushort)labels.Data[i];
-        return result;
-    }
 }

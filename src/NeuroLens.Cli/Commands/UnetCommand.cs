@@ -96,7 +96,7 @@ internal static class UnetCommand
             if (images.Length > 0) throw new UsageException("give either --synthetic or --image/--labels, not both.");
             var options = SyntheticData.DefaultOptions("em", preset) with { Width = size, Height = size };
             return Enumerable.Range(0, count).Select(i => SyntheticData.Generate(options, seed * 1000 + i)).Select(s =>
-                new UnetTrainingPair(s.Image, ToFloat(s.Mask))).ToList();
+                new UnetTrainingPair(s.Image, LabelBoundaries.TargetOf(s.Labels))).ToList();
         }
         if (images.Length == 0) throw new UsageException("give training data: --image FILE --labels FILE (repeatable), or --synthetic PRESET.");
         if (images.Length != labels.Length) throw new UsageException($"{images.Length} --image but {labels.Length} --labels; give one label file per image.");
@@ -106,16 +106,10 @@ internal static class UnetCommand
             var instances = VolumeConversion.ToLabels(VolumeFile.Read(l, new VolumeReadOptions { Dataset = "volumes/labels/neuron_ids" }), l);
             if (image.Shape.Length != instances.Shape.Length || !image.Shape.SequenceEqual(instances.Shape))
                 throw new NeuroLensException($"{l}: labels [{string.Join(", ", instances.Shape)}] do not match the image {i} [{string.Join(", ", image.Shape)}].");
-            return new UnetTrainingPair(image, ToFloat(LabelBoundaries.Of(instances)));
+            return new UnetTrainingPair(image, LabelBoundaries.TargetOf(instances));
         }).ToList();
     }
 
-    private static Volume<float> ToFloat(Volume<byte> mask)
-    {
-        var result = new Volume<float>(mask.Depth, mask.Height, mask.Width, 1, mask.Dimensions) { VoxelSize = mask.VoxelSize };
-        for (int i = 0; i < mask.Data.Length; i++) result.Data[i] = mask.Data[i];
-        return result;
-    }
 
     private static Command Predict(Func<ParseResult, CommandContext> context)
     {

@@ -15,6 +15,20 @@ public static class VolumeConversion
     /// <summary>Instance labels as uint32; refuses negative, fractional or larger values.</summary>
     public static Volume<uint> ToLabels(AnyVolume volume, string name) => volume.Accept(new Labels(name));
 
+    /// <summary>
+    /// Instance labels as uint16, for formats that hold no wider integers (16-bit PNG); refuses label
+    /// sets whose largest id does not fit, naming the file and the formats that take them.
+    /// </summary>
+    public static Volume<ushort> ToUInt16Labels(Volume<uint> labels, string name)
+    {
+        uint max = labels.Data.Length == 0 ? 0 : labels.Data.Max();
+        if (max > ushort.MaxValue)
+            throw new NeuroLensException($"{name}: label {max} does not fit 16 bits; write TIFF, HDF5, zarr or npy instead.");
+        var result = new Volume<ushort>(labels.Depth, labels.Height, labels.Width, labels.Channels, labels.Dimensions) { VoxelSize = labels.VoxelSize };
+        for (int i = 0; i < labels.Data.Length; i++) result.Data[i] = (ushort)labels.Data[i];
+        return result;
+    }
+
     private sealed class UnitFloat(string name) : IVolumeVisitor<Volume<float>>
     {
         public Volume<float> Visit<T>(Volume<T> v) where T : unmanaged, INumber<T>

@@ -11,4 +11,13 @@ public static class LabelBoundaries
         var data = LabelTopology.Boundaries(labels.Data[..checked((int)labels.VoxelCount)], labels.Depth, labels.Height, labels.Width);
         return new Volume<byte>(data, labels.Depth, labels.Height, labels.Width, 1, labels.Dimensions) { VoxelSize = labels.VoxelSize };
     }
+
+    /// <summary>The same mask as float32 0/1: the target of a boundary-predicting U-Net.</summary>
+    public static Volume<float> TargetOf(Volume<uint> labels)
+    {
+        var mask = Of(labels);
+        var target = new Volume<float>(mask.Depth, mask.Height, mask.Width, 1, mask.Dimensions) { VoxelSize = mask.VoxelSize };
+        for (int i = 0; i < target.Data.Length; i++) target.Data[i] = mask.Data[i];
+        return target;
+    }
 }

@@ -22,12 +22,6 @@ public sealed class UnetOnSyntheticEmTests(ITestOutputHelper output)
     private static SyntheticSample Patch(int seed) =>
         SyntheticData.Generate(SyntheticData.DefaultOptions("em", Preset) with { Width = 128, Height = 128 }, seed);
 
-    private static Volume<float> BoundaryTarget(SyntheticSample s)
-    {
-        var target = new Volume<float>(s.Mask.Depth, s.Mask.Height, s.Mask.Width);
-        for (int i = 0; i < target.Data.Length; i++) target.Data[i] = s.Mask.Data[i];
-        return target;
-    }
 
     // The raw image as a boundary map: membranes are dark, so boundary evidence is 1 − intensity.
     private static Volume<float> Inverted(Volume<float> image)
@@ -56,7 +50,7 @@ public sealed class UnetOnSyntheticEmTests(ITestOutputHelper output)
         var result = new UnetTrainer(model, new UnetTrainingOptions
         {
             PatchSize = [64, 64], BatchSize = 4, Steps = 300, LearningRate = 3e-3, Seed = 2,
-        }).Train(train.Select(s => new UnetTrainingPair(s.Image, BoundaryTarget(s))).ToList());
+        }).Train(train.Select(s => new UnetTrainingPair(s.Image, LabelBoundaries.TargetOf(s.Labels))).ToList());
 
         Volume<float> Predict(SyntheticSample s)
         {
