@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+using NeuroLens.Models.Language;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -30,8 +32,8 @@ internal sealed class BertEmbeddings : nn.Module<Tensor, Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         using var positions = arange(inputIds.shape[1], dtype: int64, device: inputIds.device).unsqueeze(0);
-        var x = word_embeddings.forward(inputIds) + token_type_embeddings.forward(tokenTypeIds) + position_embeddings.forward(positions);
-        return LayerNorm.forward(x).MoveToOuterDisposeScope();
+        var x = word_embeddings.call(inputIds) + token_type_embeddings.call(tokenTypeIds) + position_embeddings.call(positions);
+        return LayerNorm.call(x).MoveToOuterDisposeScope();
     }
 }
 
@@ -55,7 +57,7 @@ internal sealed class BertSelfAttention : nn.Module<Tensor, Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         long b = x.shape[0], t = x.shape[1], c = x.shape[2];
-        Tensor Heads(Linear projection) => projection.forward(x).view(b, t, heads, c / heads).transpose(1, 2); // (B, H, T, D)
+        Tensor Heads(Linear projection) => projection.call(x).view(b, t, heads, c / heads).transpose(1, 2); // (B, H, T, D)
         // softmax(q kᵀ / √D + mask) v, the same product HF's eager attention computes.
         var context = nn.functional.scaled_dot_product_attention(Heads(query), Heads(key), Heads(value), additiveMask);
         return context.transpose(1, 2).reshape(b, t, c).MoveToOuterDisposeScope();
@@ -78,9 +80,9 @@ internal sealed class BertResidualOutput : nn.Module<Tensor, Tensor, Tensor>
     /// <summary>LayerNorm(dense(h) + residual).</summary>
     public override Tensor forward(Tensor hidden, Tensor residual)
     {
-        using var projected = dense.forward(hidden);
+        using var projected = dense.call(hidden);
         using var sum = projected + residual;
-        return LayerNorm.forward(sum);
+        return LayerNorm.call(sum);
     }
 }
 
@@ -99,8 +101,8 @@ internal sealed class BertAttention : nn.Module<Tensor, Tensor, Tensor>
 
     public override Tensor forward(Tensor x, Tensor additiveMask)
     {
-        using var context = self.forward(x, additiveMask);
-        return output.forward(context, x);
+        using var context = self.call(x, additiveMask);
+        return output.call(context, x);
     }
 }
 
@@ -120,12 +122,13 @@ internal sealed class BertIntermediate : nn.Module<Tensor, Tensor>
     /// <summary>(B, T, C) to (B, T, 4C): act(dense(x)); GELU is the exact erf form, as in BERT.</summary>
     public override Tensor forward(Tensor x)
     {
-        using var pre = dense.forward(x);
+        using var pre = dense.call(x);
         return relu ? nn.functional.relu(pre) : nn.functional.gelu(pre);
     }
 }
 
 /// <summary>One post-LN transformer block: attention sublayer, then feed-forward sublayer.</summary>
+/// <summary>One BERT block (internal).</summary>
 internal sealed class BertLayer : nn.Module<Tensor, Tensor, Tensor>
 {
     private readonly BertAttention attention;
@@ -142,9 +145,9 @@ internal sealed class BertLayer : nn.Module<Tensor, Tensor, Tensor>
 
     public override Tensor forward(Tensor x, Tensor additiveMask)
     {
-        using var attended = attention.forward(x, additiveMask);
-        using var hidden = intermediate.forward(attended);
-        return output.forward(hidden, attended);
+        using var attended = attention.call(x, additiveMask);
+        using var hidden = intermediate.call(attended);
+        return output.call(hidden, attended);
     }
 }
 
@@ -159,12 +162,15 @@ internal sealed class BertEncoder : nn.Module<Tensor, Tensor, Tensor>
         RegisterComponents();
     }
 
+    /// <summary>Block <paramref name="index"/>.</summary>
+    public BertLayer this[int index] => layer[index];
+
     public override Tensor forward(Tensor x, Tensor additiveMask)
     {
         var h = x.alias();
         foreach (var block in layer)
         {
-            var next = block.forward(h, additiveMask);
+            var next = block.call(h, additiveMask);
             h.Dispose();
             h = next;
         }
@@ -186,7 +192,7 @@ internal sealed class BertPooler : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor lastHiddenState)
     {
         using var first = lastHiddenState.select(1, 0);
-        using var projected = dense.forward(first);
+        using var projected = dense.call(first);
         return projected.tanh();
     }
 }
@@ -198,7 +204,7 @@ internal sealed class BertPooler : nn.Module<Tensor, Tensor>
 /// masked out of attention. Dropout is absent (inference and analysis only). Create it from a
 /// <see cref="BertConfig"/>, load weights with <see cref="BertCheckpoint"/>.
 /// </summary>
-public sealed class BertModel : nn.Module<Tensor, Tensor, Tensor>
+public sealed class BertModel : nn.Module<Tensor, Tensor, Tensor>, ILanguageModel
 {
     private readonly BertEmbeddings embeddings;
     private readonly BertEncoder encoder;
@@ -241,6 +247,71 @@ public sealed class BertModel : nn.Module<Tensor, Tensor, Tensor>
             $"no linear layer named '{name}' (expected encoder.layer.{{0..{Config.NumHiddenLayers - 1}}}.attention.self.query|key|value, "
             + "attention.output.dense, intermediate.dense, output.dense" + (HasPooler ? ", or pooler.dense)" : ")"), nameof(name));
 
+    /// <inheritdoc/>
+    public string ModelType => "bert";
+
+    /// <inheritdoc/>
+    public ModelKind Kind => ModelKind.Encoder;
+
+    /// <inheritdoc/>
+    public int HiddenSize => Config.HiddenSize;
+
+    /// <inheritdoc/>
+    public int NumLayers => Config.NumHiddenLayers;
+
+    /// <inheritdoc/>
+    public int VocabSize => Config.VocabSize;
+
+    /// <inheritdoc/>
+    public int MaxPositions => Config.MaxPositionEmbeddings;
+
+    /// <inheritdoc/>
+    public nn.Module Module => this;
+
+    /// <inheritdoc/>
+    public JsonObject ConfigJson => Config.ToJson();
+
+    /// <inheritdoc/>
+    public string BlockName(int layer) => $"encoder.layer.{CheckLayer(layer)}";
+
+    /// <inheritdoc/>
+    public IReadOnlyList<IReadOnlyList<string>> FeedForwardGroups(int layer) =>
+        [[$"encoder.layer.{CheckLayer(layer)}.intermediate.dense"], [$"encoder.layer.{layer}.output.dense"]];
+
+    /// <inheritdoc/>
+    public Tensor Embed(Tensor inputIds)
+    {
+        using var types = zeros_like(inputIds);
+        return embeddings.call(inputIds, types);
+    }
+
+    /// <inheritdoc/>
+    public Tensor Block(int layer, Tensor hidden, Tensor attentionMask)
+    {
+        using var additive = AdditiveMask(attentionMask);
+        return encoder[CheckLayer(layer)].call(hidden, additive);
+    }
+
+    /// <inheritdoc/>
+    public Tensor Head(Tensor hidden) => hidden.alias();
+
+    /// <inheritdoc/>
+    public Tensor Forward(Tensor inputIds, Tensor attentionMask) => forward(inputIds, attentionMask);
+
+    /// <inheritdoc/>
+    public void Save(string folder) => BertCheckpoint.Save(this, folder);
+
+    private int CheckLayer(int layer) => layer >= 0 && layer < Config.NumHiddenLayers ? layer
+        : throw new ArgumentOutOfRangeException(nameof(layer), $"layer {layer} is outside 0..{Config.NumHiddenLayers - 1}");
+
+    // HF's extended attention mask: 0 where attended, the dtype's most negative value where padded; (B, 1, 1, T).
+    private static Tensor AdditiveMask(Tensor attentionMask)
+    {
+        using var scope = NewDisposeScope();
+        return (1 - attentionMask.to_type(float32)).mul(float.MinValue)
+            .view(attentionMask.shape[0], 1, 1, attentionMask.shape[1]).MoveToOuterDisposeScope();
+    }
+
     /// <summary>
     /// The last hidden state (B, T, C): HF's <c>last_hidden_state</c>.
     /// </summary>
@@ -257,10 +328,9 @@ public sealed class BertModel : nn.Module<Tensor, Tensor, Tensor>
             throw new ArgumentException($"{inputIds.shape[1]} tokens exceed max_position_embeddings {Config.MaxPositionEmbeddings}");
         using var scope = NewDisposeScope();
         var types = tokenTypeIds ?? zeros_like(inputIds);
-        // HF's extended attention mask: 0 where attended, the dtype's most negative value where padded.
-        var additive = (1 - attentionMask.to_type(float32)).mul(float.MinValue).view(inputIds.shape[0], 1, 1, inputIds.shape[1]);
-        var x = embeddings.forward(inputIds, types);
-        return encoder.forward(x, additive).MoveToOuterDisposeScope();
+        var additive = AdditiveMask(attentionMask);
+        var x = embeddings.call(inputIds, types);
+        return encoder.call(x, additive).MoveToOuterDisposeScope();
     }
 
     /// <summary>The pooler output tanh(W h_[CLS] + b), (B, C); only for models that have the pooler.</summary>
