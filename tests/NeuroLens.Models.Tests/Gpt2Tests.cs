@@ -92,6 +92,7 @@ public sealed class Gpt2Tests : IDisposable
         var weights = raw.ToDictionary(kv => Gpt2Model.ModuleName(kv.Key), kv => kv.Value);
         using var model = LanguageModels.Load(_folder.Path, out var report);
         var gpt2 = Assert.IsType<Gpt2Model>(model);
+        Assert.Equal(gpt2.Config.ParameterCount, gpt2.parameters().Sum(p => p.numel()));
         Assert.Equal(OldBuffers.Select(n => prefix == "" ? n["transformer.".Length..] : n), report.Unexpected);
         Assert.Equal(Keys(tied).Select(k => k.Name).Order(), gpt2.named_parameters().Select(p => p.name).Order());
         // The Conv1D weight is held transposed, as an nn.Linear [out, in].
