@@ -36,6 +36,17 @@ public sealed record Gpt2Config(
     /// <summary>The feed-forward width: <see cref="NInner"/>, or 4 · n_embd when it is null.</summary>
     public int InnerSize => NInner ?? 4 * NEmbd;
 
+    /// <summary>How many values the model holds (as a double: a malformed config may describe more than a long counts).</summary>
+    public double ParameterCount
+    {
+        get
+        {
+            double c = NEmbd, f = InnerSize, v = VocabSize;
+            double block = 4 * c + 3 * c * c + 3 * c + c * c + c + 2 * c * f + f + c;
+            return v * c + (double)NPositions * c + NLayer * block + 2 * c + (TieWordEmbeddings ? 0 : v * c);
+        }
+    }
+
     /// <summary>Checks sizes and options; names the offending field.</summary>
     public void Validate(string source)
     {
@@ -68,7 +79,7 @@ public sealed record Gpt2Config(
             NHead: Int(json, source, "n_head", "num_attention_heads") ?? Missing<int>(source, "n_head"),
             NPositions: Int(json, source, "n_positions", "n_ctx", "max_position_embeddings") ?? 1024,
             NInner: Int(json, source, "n_inner"),
-            ActivationFunction: Text(json, source, "activation_function", "hidden_act") ?? "gelu_new",
+            ActivationFunction: TextField(json, source, "activation_function", "hidden_act") ?? "gelu_new",
             LayerNormEpsilon: Number(json, source, "layer_norm_epsilon", "layer_norm_eps") ?? 1e-5,
             TieWordEmbeddings: Bool(json, source, "tie_word_embeddings") ?? true,
             ScaleAttnWeights: Bool(json, source, "scale_attn_weights") ?? true);
