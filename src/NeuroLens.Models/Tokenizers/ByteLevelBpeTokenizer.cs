@@ -45,10 +45,13 @@ public sealed class ByteLevelBpeTokenizer : ITextTokenizer
     /// <param name="suffix">Ids put after it.</param>
     /// <param name="padToken">The padding token's content, or null to pad with the first special added token.</param>
     /// <param name="unkToken">The token for bytes the vocabulary lacks, or null.</param>
+    /// <param name="ignoreMerges">A word that is itself a vocabulary token becomes that token without merging (HF's <c>ignore_merges</c>, as in Llama 3).</param>
     public ByteLevelBpeTokenizer(IReadOnlyDictionary<string, int> vocab, IReadOnlyList<(string First, string Second)> merges,
         IReadOnlyList<AddedToken>? addedTokens = null, ByteLevelPreTokenizer? preTokenizer = null,
-        IReadOnlyList<int>? prefix = null, IReadOnlyList<int>? suffix = null, string? padToken = null, string? unkToken = null)
+        IReadOnlyList<int>? prefix = null, IReadOnlyList<int>? suffix = null, string? padToken = null, string? unkToken = null,
+        bool ignoreMerges = false)
     {
+        IgnoreMerges = ignoreMerges;
         _vocab = new Dictionary<string, int>(vocab, StringComparer.Ordinal);
         _tokens = new Dictionary<int, string>(_vocab.Count);
         foreach (var (token, id) in _vocab)
@@ -106,6 +109,9 @@ public sealed class ByteLevelBpeTokenizer : ITextTokenizer
 
     /// <inheritdoc/>
     public int PadId { get; }
+
+    /// <summary>Whether a word found whole in the vocabulary is taken as one token before any merge.</summary>
+    public bool IgnoreMerges { get; }
 
     /// <summary>The id used for bytes the vocabulary lacks, if any.</summary>
     public int? UnkId { get; }
@@ -209,6 +215,13 @@ public sealed class ByteLevelBpeTokenizer : ITextTokenizer
         byte[]? rented = count > 256 ? System.Buffers.ArrayPool<byte>.Shared.Rent(count) : null;
         Span<byte> utf8 = rented is null ? stackalloc byte[256] : rented;
         utf8 = utf8[..Encoding.UTF8.GetBytes(word, utf8)];
+        if (IgnoreMerges && _vocab.TryGetValue(ByteLevelAlphabet.Encode(utf8), out int whole))
+        {
+            if (rented is not null) System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+            int[] one = [whole];
+            _cache.TryAdd(word.ToString(), one);
+            return one;
+        }
         var symbols = new List<int>(utf8.Length);
         foreach (byte b in utf8)
         {
