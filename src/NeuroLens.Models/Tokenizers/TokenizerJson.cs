@@ -18,6 +18,9 @@ namespace NeuroLens.Models.Tokenizers;
 /// </summary>
 public static class TokenizerJson
 {
+    /// <summary>Ids must be below this (2²⁴): a model's embedding has a row per id, so a stray huge id is refused here.</summary>
+    public const int MaxId = 1 << 24;
+
     /// <summary>The largest <c>tokenizer.json</c> read (bytes).</summary>
     public const long MaxFileBytes = 512L << 20;
 
@@ -85,8 +88,8 @@ public static class TokenizerJson
         var vocab = new Dictionary<string, int>(vocabNode.Count, StringComparer.Ordinal);
         foreach (var (token, idNode) in vocabNode)
         {
-            if (idNode is not JsonValue v || !v.TryGetValue<int>(out int id) || id < 0)
-                throw Bad($"model.vocab: token \"{Short(token)}\" has id {Short(idNode?.ToJsonString() ?? "null")}; expected an integer ≥ 0");
+            if (idNode is not JsonValue v || !v.TryGetValue<int>(out int id) || id < 0 || id >= MaxId)
+                throw Bad($"model.vocab: token \"{Short(token)}\" has id {Short(idNode?.ToJsonString() ?? "null")}; expected an integer in [0, {MaxId})");
             vocab[token] = id;
         }
 
@@ -119,8 +122,8 @@ public static class TokenizerJson
         {
             foreach (var node in addedArray)
             {
-                if (node is not JsonObject o || o["id"] is not JsonValue idv || !idv.TryGetValue<int>(out int id) || id < 0 || o["content"] is not JsonValue cv || !cv.TryGetValue<string>(out var content))
-                    throw Bad($"added_tokens: entry {Short(node?.ToJsonString() ?? "null")} needs an integer \"id\" ≥ 0 and a string \"content\"");
+                if (node is not JsonObject o || o["id"] is not JsonValue idv || !idv.TryGetValue<int>(out int id) || id < 0 || id >= MaxId || o["content"] is not JsonValue cv || !cv.TryGetValue<string>(out var content))
+                    throw Bad($"added_tokens: entry {Short(node?.ToJsonString() ?? "null")} needs an integer \"id\" in [0, {MaxId}) and a string \"content\"");
                 bool special = o["special"] is JsonValue sv && sv.TryGetValue<bool>(out bool sp) && sp;
                 added.Add(new AddedToken(id, content, special));
             }
