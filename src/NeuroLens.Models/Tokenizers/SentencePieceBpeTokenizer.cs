@@ -4,22 +4,6 @@ using NeuroLens.Core;
 
 namespace NeuroLens.Models.Tokenizers;
 
-/// <summary>How a SentencePiece-style tokenizer puts the "▁" word marker before a piece of text.</summary>
-public enum SpacePrepend
-{
-    /// <summary>Never.</summary>
-    Never,
-
-    /// <summary>Before every non-empty piece between added tokens (Llama 2's <c>Prepend</c> normalizer).</summary>
-    Always,
-
-    /// <summary>Before every piece that does not already start with it (Metaspace <c>prepend_scheme: always</c>).</summary>
-    AlwaysUnlessPresent,
-
-    /// <summary>Only before the piece at the start of the text, unless it starts with it (Metaspace <c>first</c>).</summary>
-    First,
-}
-
 /// <summary>
 /// Llama/SentencePiece-style BPE from a <c>tokenizer.json</c> (Llama 2, Mistral, TinyLlama): spaces become "▁"
 /// (<see cref="Replacement"/>), a "▁" is put in front (<see cref="SpacePrepend"/>), the text is optionally split
@@ -35,6 +19,7 @@ public sealed class SentencePieceBpeTokenizer : ITextTokenizer
     private readonly Dictionary<string, int> _vocab;
     private readonly Dictionary<int, string> _tokens;
     private readonly Dictionary<long, (int Rank, int Id)> _merges = [];
+    private readonly AddedTokenMatcher _matcher;
     private readonly AddedToken[] _added;
     private readonly Dictionary<int, AddedToken> _addedById = [];
     private readonly int[] _byteTokens = new int[256];
@@ -77,7 +62,8 @@ public sealed class SentencePieceBpeTokenizer : ITextTokenizer
             if (!_vocab.TryGetValue(a + b, out int ic)) throw new ArgumentException($"merge {rank} ('{a} {b}') makes '{a + b}', which is not in the vocabulary", nameof(merges));
             _merges.TryAdd(((long)ia << 32) | (uint)ib, (rank, ic));
         }
-        _added = (addedTokens ?? []).Where(t => t.Content.Length > 0).OrderByDescending(t => t.Content.Length).ThenBy(t => t.Id).ToArray();
+        _matcher = new AddedTokenMatcher(addedTokens ?? []);
+        _added = _matcher.Tokens.ToArray();
         foreach (var t in _added) _addedById.TryAdd(t.Id, t);
         if (unkToken is not null) UnkId = _vocab.TryGetValue(unkToken, out int u) ? u : throw new ArgumentException($"the unknown token '{unkToken}' is not in the vocabulary", nameof(unkToken));
         for (int b = 0; b < 256; b++)
@@ -145,7 +131,7 @@ public sealed class SentencePieceBpeTokenizer : ITextTokenizer
         int at = 0;
         while (at < text.Length)
         {
-            var (next, token) = NextAdded(text, at);
+            var (next, token) = _matcher.Next(text, at);
             TokenizePiece(text, at, next - at, result);
             if (token is null) break;
             result.Add(new TextToken(token.Id, next, token.Content.Length));
@@ -198,16 +184,6 @@ public sealed class SentencePieceBpeTokenizer : ITextTokenizer
         Flush();
         if (StripLeadingSpace && text.Length > 0 && text[0] == ' ') text.Remove(0, 1);
         return text.ToString();
-    }
-
-    private (int Position, AddedToken? Token) NextAdded(string text, int from)
-    {
-        if (_added.Length == 0) return (text.Length, null);
-        for (int i = from; i < text.Length; i++)
-            foreach (var t in _added)
-                if (string.CompareOrdinal(text, i, t.Content, 0, t.Content.Length) == 0)
-                    return (i, t);
-        return (text.Length, null);
     }
 
     private void TokenizePiece(string original, int start, int length, List<TextToken> result)
