@@ -92,8 +92,8 @@ public sealed class LmTrainerTests
     public void AnInterruptedRunResumesToBitIdenticalWeights()
     {
         using var temp = new TempFolder();
-        var train = Chain(3000, 4);
-        var validation = Chain(400, 5);
+        var train = Chain(4000, 1);
+        var validation = Chain(600, 2);
         string whole = temp.File("whole"), split = temp.File("split");
         using (var model = NewModel())
             new LmTrainer(Options(30)).Train(model, train, validation, whole, null);
