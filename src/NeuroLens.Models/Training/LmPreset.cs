@@ -1,5 +1,5 @@
-using System.Text.Json.Nodes;
 using NeuroLens.Core;
+using NeuroLens.Models.GptNeoX;
 
 namespace NeuroLens.Models.Training;
 
@@ -22,40 +22,20 @@ public sealed record LmPreset(string Name, int HiddenSize, int Layers, int Heads
     public double RotaryPct => 0.25;
 
     /// <summary>
-    /// The Hugging Face <c>config.json</c> of this preset (<c>model_type</c> <c>gpt_neox</c>, architecture
-    /// <c>GPTNeoXForCausalLM</c>) for a vocabulary of <paramref name="vocabSize"/> and a context of
-    /// <paramref name="context"/> tokens; <paramref name="endOfTextId"/> becomes the BOS and EOS id.
+    /// The GPT-NeoX configuration of this preset for a vocabulary of <paramref name="vocabSize"/> and a
+    /// context of <paramref name="context"/> tokens; its <see cref="GptNeoXConfig.ToJson"/> is the
+    /// Hugging Face <c>config.json</c> (<c>GPTNeoXForCausalLM</c>) every checkpoint carries.
     /// </summary>
-    public JsonObject ToConfigJson(int vocabSize, int context, int endOfTextId)
+    public GptNeoXConfig ToConfig(int vocabSize, int context)
     {
         if (vocabSize < 2) throw new NeuroLensException($"preset {Name}: vocabulary of {vocabSize} tokens, expected at least 2");
         if (context < 1) throw new NeuroLensException($"preset {Name}: context of {context} tokens, expected at least 1");
-        if (endOfTextId < 0 || endOfTextId >= vocabSize)
-            throw new NeuroLensException($"preset {Name}: end-of-text id {endOfTextId} is outside the vocabulary of {vocabSize}");
-        return new JsonObject
-        {
-            ["architectures"] = new JsonArray("GPTNeoXForCausalLM"),
-            ["model_type"] = "gpt_neox",
-            ["vocab_size"] = vocabSize,
-            ["hidden_size"] = HiddenSize,
-            ["num_hidden_layers"] = Layers,
-            ["num_attention_heads"] = Heads,
-            ["intermediate_size"] = IntermediateSize,
-            ["hidden_act"] = "gelu",
-            ["rotary_pct"] = RotaryPct,
-            ["rotary_emb_base"] = 10000,
-            ["max_position_embeddings"] = context,
-            ["initializer_range"] = 0.02,
-            ["layer_norm_eps"] = 1e-5,
-            ["use_parallel_residual"] = true,
-            ["tie_word_embeddings"] = false,
-            ["attention_dropout"] = 0.0,
-            ["hidden_dropout"] = 0.0,
-            ["attention_bias"] = true,
-            ["bos_token_id"] = endOfTextId,
-            ["eos_token_id"] = endOfTextId,
-            ["use_cache"] = true,
-            ["torch_dtype"] = "float32",
-        };
+        var config = new GptNeoXConfig(vocabSize, HiddenSize, Layers, Heads, IntermediateSize, MaxPositionEmbeddings: context,
+            RotaryPct: RotaryPct, UseParallelResidual: true, HiddenAct: "gelu", TieWordEmbeddings: false);
+        config.Validate($"preset {Name}");
+        return config;
     }
+
+    /// <summary>A new model of this preset (weights as the constructor leaves them; <see cref="LmTrainer"/> re-initialises them from the seed).</summary>
+    public GptNeoXModel CreateModel(int vocabSize, int context) => new(ToConfig(vocabSize, context));
 }

@@ -6,7 +6,7 @@ namespace NeuroLens.Models.Training;
 /// </summary>
 public sealed record LmTrainingOptions
 {
-    /// <summary>Model size (the model itself is built by the caller from <see cref="LmPreset.ToConfigJson"/>).</summary>
+    /// <summary>Model size (the model itself is built by the caller from <see cref="LmPreset.CreateModel"/>).</summary>
     public LmPreset Preset { get; init; } = LmPresets.Tiny;
 
     /// <summary>Optimizer steps in all (the final checkpoint is at this step).</summary>

@@ -1,6 +1,7 @@
 using NeuroLens.Core;
 using NeuroLens.Core.TensorFiles;
 using NeuroLens.Models.Checkpoints;
+using NeuroLens.Models.Language;
 using NeuroLens.Models.Training;
 using static TorchSharp.torch;
 
@@ -112,6 +113,31 @@ public sealed class LmTrainerTests
         Assert.Equal(File.ReadAllText(Path.Combine(whole, LmTrainer.ValidationCsv)), File.ReadAllText(Path.Combine(split, LmTrainer.ValidationCsv)));
         // The stop was between checkpoints 8 and 16: the resumed run saves 16, 20 and 30 itself.
         Assert.Equal(30, second.Losses.Count);
+    }
+
+    [Fact]
+    public void GptNeoXPresetTrainsAndItsCheckpointsReloadWithTheLoggedLoss()
+    {
+        using var temp = new TempFolder();
+        string output = temp.File("run");
+        using var model = LmPresets.Tiny.CreateModel(Vocab, context: 16);
+        var validation = Chain(600, 2);
+        var result = new LmTrainer(Options(24) with { LearningRate = 3e-3 }).Train(model, Chain(4000, 1), validation, output, Tokenizer(temp));
+        Assert.True(result.Checkpoints[^1].ValidationPerplexity < 0.7 * result.Checkpoints[0].ValidationPerplexity,
+            $"perplexity {result.Checkpoints[0].ValidationPerplexity:F2} at step 0, {result.Checkpoints[^1].ValidationPerplexity:F2} at step 24");
+        foreach (var c in result.Checkpoints.Where(c => c.Step is 0 or 16 or 24))
+        {
+            using var reloaded = LanguageModels.Load(Path.Combine(output, c.Folder));
+            Assert.Equal("gpt_neox", reloaded.ModelType);
+            Assert.Equal(c.ValidationLoss, ValidationLoss.MeanNll(reloaded, validation, 16, 8, 4), 5);
+        }
+        // The initialisation: matrices N(0, 0.02²), output projections scaled by 1/sqrt(2 layers), LayerNorm 1, biases 0.
+        using var init = LanguageModels.Load(Path.Combine(output, "checkpoints/step0"));
+        var p = init.Module.named_parameters().ToDictionary(kv => kv.name, kv => kv.parameter);
+        Assert.Equal(0.02, p["gpt_neox.layers.0.mlp.dense_h_to_4h.weight"].std().item<float>(), 2);
+        Assert.Equal(0.01, p["gpt_neox.layers.1.mlp.dense_4h_to_h.weight"].std().item<float>(), 2);
+        Assert.Equal(1f, p["gpt_neox.layers.0.input_layernorm.weight"].min().item<float>());
+        Assert.Equal(0f, p["gpt_neox.layers.0.attention.query_key_value.bias"].abs().max().item<float>());
     }
 
     [Fact]

@@ -35,7 +35,7 @@ public sealed class TrainingScheduleTests
     public void PresetsGiveGptNeoXConfigsTiedToTheirLayersAndHeads()
     {
         Assert.True(LmPresets.All.Count >= 3);
-        var config = LmPresets.Get("SMALL").ToConfigJson(vocabSize: 4096, context: 128, endOfTextId: 0);
+        var config = LmPresets.Get("SMALL").ToConfig(vocabSize: 4096, context: 128).ToJson();
         Assert.Equal("gpt_neox", (string)config["model_type"]!);
         Assert.Equal(128, (int)config["hidden_size"]!);
         Assert.Equal(4, (int)config["num_hidden_layers"]!);
