@@ -51,7 +51,7 @@ public sealed class LmTrainer
     /// <summary>
     /// Trains <paramref name="model"/> (freshly built from the preset's config; its weights are replaced
     /// by <see cref="LmInitialization"/>, or by the training state when resuming) and writes the output
-    /// folder. <paramref name="tokenizerFolder"/>'s files are copied into every checkpoint.
+    /// folder. <paramref name="tokenizerFolder"/>'s tokenizer files (<see cref="LmTrainingRun.TokenizerFiles"/>) are copied into every checkpoint.
     /// </summary>
     /// <param name="model">A causal LM whose context is at least <see cref="LmTrainingOptions.Context"/>.</param>
     /// <param name="train">Training token ids.</param>
@@ -181,8 +181,9 @@ public sealed class LmTrainer
         {
             model.Save(temp);
             if (tokenizerFolder is not null)
-                foreach (var file in Directory.GetFiles(tokenizerFolder))
-                    File.Copy(file, Path.Combine(temp, Path.GetFileName(file)));
+                foreach (var name in LmTrainingRun.TokenizerFiles)
+                    if (File.Exists(Path.Combine(tokenizerFolder, name)))
+                        File.Copy(Path.Combine(tokenizerFolder, name), Path.Combine(temp, name));
         }, mayReplace: folder => File.Exists(Path.Combine(folder, "config.json")));
         var checkpoint = new LmCheckpoint(step, step * (long)o.BatchSize * o.Context, lr, trainLoss, nll, Math.Exp(nll), relative);
         var checkpoints = state.Checkpoints.Where(c => c.Step != step).Append(checkpoint).OrderBy(c => c.Step).ToList();
