@@ -3,7 +3,9 @@ using NeuroLens.Core;
 using NeuroLens.Models.Bert;
 using NeuroLens.Models.BuiltIn;
 using NeuroLens.Models.Checkpoints;
+using NeuroLens.Models.Gpt2;
 using NeuroLens.Models.GptNeoX;
+using NeuroLens.Models.Llama;
 
 namespace NeuroLens.Models.Language;
 
@@ -18,6 +20,8 @@ public static class LanguageModels
     [
         ("bert", "Bert"),
         ("gpt_neox", "GPTNeoX"),
+        ("gpt2", "GPT2"),
+        ("llama", "Llama"),
     ];
 
     /// <summary>The family of a checkpoint folder: its <c>config.json</c>'s <c>model_type</c>.</summary>
@@ -56,6 +60,8 @@ public static class LanguageModels
     {
         "bert" => BertCheckpoint.Load(folder, out report),
         "gpt_neox" => GptNeoXModel.Load(folder, out report),
+        "gpt2" => Gpt2Model.Load(folder, out report),
+        "llama" => LlamaModel.Load(folder, out report),
         var other => throw new InvalidOperationException($"model type {other} has no loader"),
     };
 
