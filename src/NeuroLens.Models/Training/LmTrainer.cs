@@ -5,6 +5,8 @@ using NeuroLens.Core.Progress;
 using NeuroLens.Core.Reports;
 using NeuroLens.Core.TensorFiles;
 using NeuroLens.Models.Checkpoints;
+using NeuroLens.Models.Data;
+using NeuroLens.Models.Evaluation;
 using NeuroLens.Models.Language;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -70,8 +72,8 @@ public sealed class LmTrainer
         if (model.MaxPositions < o.Context) throw new NeuroLensException($"--context {o.Context}: the model holds only {model.MaxPositions} positions");
         foreach (int id in train.Concat(validation))
             if ((uint)id >= (uint)model.VocabSize) throw new NeuroLensException($"token id {id} is outside the model's vocabulary of {model.VocabSize}");
-        if (validation.Count < o.Context + 1)
-            throw new NeuroLensException($"the validation text has {validation.Count} tokens, fewer than one window of {o.Context + 1}; give more text");
+        if (validation.Count < o.Context)
+            throw new NeuroLensException($"the validation text has {validation.Count} tokens, fewer than one window of {o.Context}; give more text");
         if (tokenizerFolder is not null && !Directory.Exists(tokenizerFolder)) throw new NeuroLensException($"{tokenizerFolder}: tokenizer folder not found");
 
         var order = new TrainingDataOrder(train.Count, o.Context, o.BatchSize, o.Seed);
@@ -175,7 +177,7 @@ public sealed class LmTrainer
         IReadOnlyList<int> validation, string outputFolder, string? tokenizerFolder, Action<LmCheckpoint>? onCheckpoint)
     {
         var o = _options;
-        double nll = ValidationLoss.MeanNll(model, validation, o.Context, o.MaxValidationWindows, o.BatchSize);
+        double nll = ValidationNll(model, validation, o.Context, o.MaxValidationWindows, o.BatchSize);
         string relative = $"checkpoints/step{step}";
         AtomicFile.WriteDirectory(Path.Combine(outputFolder, relative), temp =>
         {
@@ -224,6 +226,30 @@ public sealed class LmTrainer
         catch (Exception e) when (e is IOException or EndOfStreamException or ArgumentException or InvalidOperationException)
         {
             throw new NeuroLensException($"{path}: cannot read the optimizer state ({e.Message.Split('\n')[0]})", e);
+        }
+    }
+
+    /// <summary>
+    /// The validation score: <see cref="Perplexity.Evaluate"/> (the protocol of <c>lm eval</c>) over the first
+    /// <paramref name="maxWindows"/> non-overlapping windows of <paramref name="context"/> tokens of the
+    /// validation stream; returns the mean per-window NLL, whose exp is the perplexity.
+    /// </summary>
+    public static double ValidationNll(ILanguageModel model, IReadOnlyList<int> validation, int context, int maxWindows, int batchSize)
+    {
+        int windows = Math.Min(maxWindows, validation.Count / context);
+        if (windows < 1) throw new NeuroLensException($"the validation text has {validation.Count} tokens, fewer than one window of {context}");
+        var batches = Enumerable.Range(0, (windows + batchSize - 1) / batchSize).Select(k =>
+            TokenBatches.RightPadded(Enumerable.Range(k * batchSize, Math.Min(batchSize, windows - k * batchSize))
+                .Select(w => (IReadOnlyList<int>)validation.Skip(w * context).Take(context).ToArray()).ToList(), 0));
+        bool training = model.Module.training;
+        model.Module.eval();
+        try
+        {
+            return Perplexity.Evaluate(model, batches).MeanNll;
+        }
+        finally
+        {
+            model.Module.train(training);
         }
     }
 

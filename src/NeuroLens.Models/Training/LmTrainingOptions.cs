@@ -48,7 +48,7 @@ public sealed record LmTrainingOptions
     /// <summary>After the log-spaced checkpoints up to 512, one checkpoint every this many steps (Pythia: 1000).</summary>
     public int CheckpointEvery { get; init; } = 1000;
 
-    /// <summary>At most this many validation windows are scored at each checkpoint (the first ones of the validation tokens).</summary>
+    /// <summary>At most this many validation windows (non-overlapping, <see cref="Context"/> tokens each: the first ones of the validation stream) are scored at each checkpoint.</summary>
     public int MaxValidationWindows { get; init; } = 64;
 
     /// <summary>Continue from the training state in the output folder instead of starting afresh.</summary>

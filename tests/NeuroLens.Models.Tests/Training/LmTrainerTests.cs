@@ -1,6 +1,8 @@
 using NeuroLens.Core;
 using NeuroLens.Core.TensorFiles;
 using NeuroLens.Models.Checkpoints;
+using NeuroLens.Models.Data;
+using NeuroLens.Models.Evaluation;
 using NeuroLens.Models.Language;
 using NeuroLens.Models.Training;
 using static TorchSharp.torch;
@@ -72,7 +74,7 @@ public sealed class LmTrainerTests
         Assert.Equal(10, File.ReadAllLines(Path.Combine(output, LmTrainer.ValidationCsv)).Length); // header + 9 checkpoints
 
         // The saved weights of step 20, loaded into a fresh model, give the logged validation loss,
-        // recomputed here by hand over the same 8 windows of 17 tokens.
+        // recomputed here by hand over the same 8 windows of 16 tokens (15 predictions each).
         using var reloaded = NewModel();
         using (var source = TensorFile.Open(Path.Combine(output, "checkpoints/step20")))
             StateDict.Load(reloaded, source, n => n);
@@ -81,12 +83,12 @@ public sealed class LmTrainerTests
         using (no_grad())
             for (int w = 0; w < 8; w++)
             {
-                var ids = tensor(validation.Skip(w * 17).Take(17).Select(t => (long)t).ToArray(), [1, 17]);
-                using var logits = reloaded.Forward(ids[.., ..16], ones(1, 16, dtype: int64));
+                var ids = tensor(validation.Skip(w * 16).Take(16).Select(t => (long)t).ToArray(), [1, 16]);
+                using var logits = reloaded.Forward(ids, ones(1, 16, dtype: int64));
                 using var logp = logits.log_softmax(-1);
-                for (int t = 0; t < 16; t++) sum -= logp[0, t, validation[w * 17 + t + 1]].item<float>();
+                for (int t = 0; t < 15; t++) sum -= logp[0, t, validation[w * 16 + t + 1]].item<float>();
             }
-        Assert.Equal(sum / (8 * 16), result.Checkpoints.Single(c => c.Step == 20).ValidationLoss, 4);
+        Assert.Equal(sum / (8 * 15), result.Checkpoints.Single(c => c.Step == 20).ValidationLoss, 4);
     }
 
     [Fact]
@@ -129,7 +131,9 @@ public sealed class LmTrainerTests
         {
             using var reloaded = LanguageModels.Load(Path.Combine(output, c.Folder));
             Assert.Equal("gpt_neox", reloaded.ModelType);
-            Assert.Equal(c.ValidationLoss, ValidationLoss.MeanNll(reloaded, validation, 16, 8, 4), 5);
+            var windows = Enumerable.Range(0, 8).Select(w => (IReadOnlyList<int>)validation[(w * 16)..(w * 16 + 16)]).ToList();
+            var ppl = Perplexity.Evaluate(reloaded, [TokenBatches.RightPadded(windows, 0)]);
+            Assert.Equal(c.ValidationPerplexity, ppl.Value, 4);
         }
         // The initialisation: matrices N(0, 0.02²), output projections scaled by 1/sqrt(2 layers), LayerNorm 1, biases 0.
         using var init = LanguageModels.Load(Path.Combine(output, "checkpoints/step0"));
