@@ -8,10 +8,22 @@ namespace NeuroLens.Models.Training;
 /// The training text of <c>lm train</c>: text files (a folder stands for every file under it, in ordinal
 /// path order), each a document, tokenized line by line (each line with its newline, as
 /// <see cref="BpeTrainer"/> counts words) and joined into one token stream with the end-of-text id after
-/// every document; the stream's tail becomes the validation text.
+/// every document; the stream's tail becomes the validation text, unless the corpus is a folder with
+/// <see cref="TrainFile"/> and <see cref="ValidationFile"/> (the layout of <c>corpus make</c>), which
+/// brings its own split.
 /// </summary>
 public static class LmCorpus
 {
+    /// <summary>The training text of a split corpus folder.</summary>
+    public const string TrainFile = "train.txt";
+
+    /// <summary>The validation text of a split corpus folder.</summary>
+    public const string ValidationFile = "validation.txt";
+
+    /// <summary>Whether <paramref name="path"/> is a folder holding <see cref="TrainFile"/> and <see cref="ValidationFile"/>.</summary>
+    public static bool IsSplitCorpus(string path) =>
+        Directory.Exists(path) && File.Exists(Path.Combine(path, TrainFile)) && File.Exists(Path.Combine(path, ValidationFile));
+
     /// <summary>The files of the given files and folders, folders expanded recursively (ordinal order), duplicates removed.</summary>
     public static IReadOnlyList<string> ResolveFiles(IEnumerable<string> paths)
     {

@@ -6,7 +6,7 @@ namespace NeuroLens.Models.Training;
 
 /// <summary>What <see cref="LmTrainingRun.Run"/> trained on and produced.</summary>
 /// <param name="Training">The trainer's result: losses and checkpoints.</param>
-/// <param name="Files">The corpus files, in reading order.</param>
+/// <param name="Files">The training files, in reading order.</param>
 /// <param name="TokenizerFolder">The run's tokenizer folder (<c>tokenizer/</c> in the output folder).</param>
 /// <param name="TokenizerTrained">Whether the tokenizer was trained by this run (else copied from <c>--tokenizer</c> or kept from the resumed run).</param>
 /// <param name="VocabSize">The tokenizer's vocabulary size (the model's).</param>
@@ -18,7 +18,7 @@ public sealed record LmTrainingRunResult(LmTrainingResult Training, IReadOnlyLis
 
 /// <summary>
 /// The whole of <c>neurolens lm train</c> below the command line: tokenizer (given, or a byte-level BPE
-/// trained on the corpus and saved to <c>tokenizer/</c>), token stream and validation split
+/// trained on the training text and saved to <c>tokenizer/</c>), token stream and validation split
 /// (<see cref="LmCorpus"/>), a GPT-NeoX model of the preset, and <see cref="LmTrainer"/>.
 /// </summary>
 public static class LmTrainingRun
@@ -34,7 +34,7 @@ public static class LmTrainingRun
     public const double ValidationFraction = 0.05;
 
     /// <summary>Runs (or resumes) a training run into <paramref name="outputFolder"/>.</summary>
-    /// <param name="corpus">Text files and folders.</param>
+    /// <param name="corpus">Text files and folders; a single folder holding <c>train.txt</c> and <c>validation.txt</c> (as <c>corpus make</c> writes) trains on the first and validates on the second.</param>
     /// <param name="tokenizer">A folder with a tokenizer (<c>tokenizer.json</c> or <c>vocab.txt</c>), or null to train a byte-level BPE.</param>
     /// <param name="vocabSize">Vocabulary of the trained BPE (ignored with <paramref name="tokenizer"/>).</param>
     /// <param name="options">The training options.</param>
@@ -45,7 +45,9 @@ public static class LmTrainingRun
     public static LmTrainingRunResult Run(IReadOnlyList<string> corpus, string? tokenizer, int vocabSize, LmTrainingOptions options, string outputFolder,
         IProgress<ProgressUpdate>? progress = null, Action<LmCheckpoint>? onCheckpoint = null, CancellationToken cancellationToken = default)
     {
-        var files = LmCorpus.ResolveFiles(corpus);
+        // A folder laid out by `corpus make` (train.txt and validation.txt) brings its own split.
+        string? split = corpus.Count == 1 && LmCorpus.IsSplitCorpus(corpus[0]) ? corpus[0] : null;
+        var files = split is null ? LmCorpus.ResolveFiles(corpus) : [Path.GetFullPath(Path.Combine(split, LmCorpus.TrainFile))];
         string folder = Path.Combine(outputFolder, TokenizerFolderName);
         if (!options.Resume && (Directory.Exists(folder) || Directory.Exists(Path.Combine(outputFolder, "checkpoints"))))
             throw new NeuroLensException($"{outputFolder}: already holds a training run; pass --resume to continue it or choose another --out");
@@ -73,8 +75,14 @@ public static class LmTrainingRun
         }
         var tok = TokenizerLoader.Load(folder);
         int endOfText = tok is ByteLevelBpeTokenizer b && b.FindToken(BpeTrainer.EndOfText) is int eot ? eot : tok.PadId;
-        var stream = LmCorpus.Tokenize(files, tok, endOfText);
-        var (train, validation) = LmCorpus.Split(stream, ValidationFraction, options.Context + 1);
+        int[] train, validation;
+        if (split is null)
+            (train, validation) = LmCorpus.Split(LmCorpus.Tokenize(files, tok, endOfText), ValidationFraction, options.Context);
+        else
+        {
+            train = LmCorpus.Tokenize(files, tok, endOfText);
+            validation = LmCorpus.Tokenize([Path.GetFullPath(Path.Combine(split, LmCorpus.ValidationFile))], tok, endOfText);
+        }
         using var model = options.Preset.CreateModel(tok.VocabSize, options.Context);
         long parameters = model.parameters().Sum(p => p.numel());
         var result = new LmTrainer(options).Train(model, train, validation, outputFolder, folder, progress, onCheckpoint, cancellationToken);
