@@ -56,6 +56,7 @@ internal static class App
         root.Subcommands.Add(LmCommand.Create(context));
         root.Subcommands.Add(StatsCommand.Create(context));
         root.Subcommands.Add(TransferCommand.Create(context));
+        root.Subcommands.Add(CorpusCommand.Create(context));
         root.Subcommands.Add(ReproduceCommand.Create(context));
         return root;
     }
