@@ -88,6 +88,11 @@ internal static class CausalLmTestKit
         for (int i = 0; i < model.NumLayers; i++) h = model.Block(i, h, mask);
         Assert.Equal(whole.bytes.ToArray(), model.Head(h).bytes.ToArray());
         Assert.Equal(new long[] { ids.shape[0], ids.shape[1], model.VocabSize }, whole.shape);
+        // Block names and linear names are modules of the root, reachable by name.
+        var modules = model.Module.named_modules().Select(m => m.name).ToHashSet();
+        for (int i = 0; i < model.NumLayers; i++) Assert.Contains(model.BlockName(i), modules);
+        Assert.All(model.LinearLayerNames, n => Assert.Contains(n, modules));
+        Assert.All(Enumerable.Range(0, model.NumLayers).SelectMany(model.FeedForwardGroups).SelectMany(g => g), n => Assert.Contains(n, model.LinearLayerNames));
 
         // Right padding: the second row's three real tokens, alone, give the same logits.
         var alone = model.Forward(ids[1, ..3].unsqueeze(0), ones(1, 3, dtype: int64));

@@ -58,7 +58,7 @@ public sealed class Gpt2Tests : IDisposable
     private static readonly string[] OldBuffers = ["transformer.h.0.attn.bias", "transformer.h.1.attn.masked_bias"];
 
     /// <summary>GPT-2's forward from the equations; Conv1D is x·W + b with W as stored ([in, out]).</summary>
-    private static Tensor Reference(Dictionary<string, Tensor> w, Tensor ids, Tensor mask, bool tied)
+    private static Tensor Reference(Dictionary<string, Tensor> w, Tensor ids, Tensor mask, bool tied, bool scaled = true)
     {
         long b = ids.shape[0], t = ids.shape[1], d = Embd / Heads;
         Tensor Conv(Tensor x, string name) => x.matmul(w[name + ".weight"]) + w[name + ".bias"];
@@ -69,7 +69,9 @@ public sealed class Gpt2Tests : IDisposable
             string p = $"transformer.h.{i}.";
             var qkv = Conv(Ln(x, p + "ln_1"), p + "attn.c_attn");
             Tensor Split(int part) => qkv[.., .., (part * Embd)..((part + 1) * Embd)].view(b, t, Heads, d).permute(0, 2, 1, 3);
-            x = x + Conv(Attention(Split(0), Split(1), Split(2), mask), p + "attn.c_proj");
+            // Attention divides the scores by √D; unscaled attention (scale_attn_weights false) undoes it on q.
+            var query = scaled ? Split(0) : Split(0) * Math.Sqrt(d);
+            x = x + Conv(Attention(query, Split(1), Split(2), mask), p + "attn.c_proj");
             var pre = Conv(Ln(x, p + "ln_2"), p + "mlp.c_fc");
             var gelu = 0.5f * pre * (1 + (Math.Sqrt(2 / Math.PI) * (pre + 0.044715f * pre * pre * pre)).tanh());
             x = x + Conv(gelu, p + "mlp.c_proj");
@@ -92,6 +94,7 @@ public sealed class Gpt2Tests : IDisposable
         var weights = raw.ToDictionary(kv => Gpt2Model.ModuleName(kv.Key), kv => kv.Value);
         using var model = LanguageModels.Load(_folder.Path, out var report);
         var gpt2 = Assert.IsType<Gpt2Model>(model);
+        Assert.Equal(gpt2.Config.ParameterCount, gpt2.parameters().Sum(p => p.numel()));
         Assert.Equal(OldBuffers.Select(n => prefix == "" ? n["transformer.".Length..] : n), report.Unexpected);
         Assert.Equal(Keys(tied).Select(k => k.Name).Order(), gpt2.named_parameters().Select(p => p.name).Order());
         // The Conv1D weight is held transposed, as an nn.Linear [out, in].
@@ -118,6 +121,21 @@ public sealed class Gpt2Tests : IDisposable
         var (ids, mask) = Inputs(Vocab);
         var real = mask.to_type(float32).unsqueeze(-1);
         Assert.True(MaxAbs(model.Forward(ids, mask) * real, Reference(weights, ids, mask, tied: true) * real) < 1e-4);
+    }
+
+    [Fact]
+    public void UnscaledAttentionIsHonoured()
+    {
+        using var scope = NewDisposeScope();
+        var config = Config();
+        config["scale_attn_weights"] = false;
+        var weights = WriteCheckpoint(_folder.Path, config, Keys());
+        using var model = LanguageModels.Load(_folder.Path);
+        var (ids, mask) = Inputs(Vocab);
+        var real = mask.to_type(float32).unsqueeze(-1);
+        var ours = model.Forward(ids, mask) * real;
+        Assert.True(MaxAbs(ours, Reference(weights, ids, mask, tied: true, scaled: false) * real) < 1e-4);
+        Assert.True(MaxAbs(ours, Reference(weights, ids, mask, tied: true) * real) > 1e-3);
     }
 
     [Fact]

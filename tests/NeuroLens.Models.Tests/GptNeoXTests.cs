@@ -109,6 +109,7 @@ public sealed class GptNeoXTests : IDisposable
         var weights = WriteCheckpoint(_folder.Path, Config(parallel, tied), Keys(tied), dtype, extra: OldBuffers);
         using var model = LanguageModels.Load(_folder.Path, out var report);
         var neox = Assert.IsType<GptNeoXModel>(model);
+        Assert.Equal(neox.Config.ParameterCount, neox.parameters().Sum(p => p.numel()));
         Assert.Equal(OldBuffers, report.Unexpected);
         Assert.Equal(Keys(tied).Select(k => k.Name).Order(), neox.named_parameters().Select(p => p.name).Order());
         Assert.Equal(4, neox.Config.RotaryDims);
@@ -230,6 +231,16 @@ public sealed class GptNeoXTests : IDisposable
         Assert.Contains(expected, e.Message);
         Assert.DoesNotContain('\n', e.Message);
         if (field == "model_type") Assert.Contains("gpt_neox", e.Message); // lists the supported types
+    }
+
+    [Fact]
+    public void AConfigFarLargerThanItsWeightsFailsBeforeAllocating()
+    {
+        var config = Config();
+        config["vocab_size"] = 2_000_000_000;
+        WriteCheckpoint(_folder.Path, config, Keys());
+        var e = Assert.Throws<NeuroLensException>(() => LanguageModels.Load(_folder.Path));
+        Assert.Contains("config.json: describes a model of", e.Message);
     }
 
     [Fact]

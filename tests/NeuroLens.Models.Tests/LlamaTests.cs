@@ -110,6 +110,7 @@ public sealed class LlamaTests : IDisposable
         var weights = WriteCheckpoint(_folder.Path, Config(tied, bias), Keys(tied, bias), dtype, extra: extra);
         using var model = LanguageModels.Load(_folder.Path, out var report);
         var llama = Assert.IsType<LlamaModel>(model);
+        Assert.Equal(llama.Config.ParameterCount, llama.parameters().Sum(p => p.numel()));
         Assert.Equal(extra, report.Unexpected);
         Assert.Equal(Keys(tied, bias).Select(k => k.Name).Order(), llama.named_parameters().Select(p => p.name).Order());
 

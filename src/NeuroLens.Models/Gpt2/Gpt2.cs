@@ -147,7 +147,7 @@ public sealed class Gpt2Model : CausalLanguageModel
     /// </summary>
     /// <exception cref="NeuroLensException">The folder, its config or its weights are missing, malformed or incomplete.</exception>
     public static Gpt2Model Load(string folder, out WeightLoadReport report) =>
-        CheckpointFolder.Load(folder, (json, source) => new Gpt2Model(Gpt2Config.FromJson(json, source)), ModuleName, IsConv1DWeight, out report);
+        CheckpointFolder.Load(folder, Gpt2Config.FromJson, c => c.ParameterCount, c => new Gpt2Model(c), ModuleName, IsConv1DWeight, out report);
 
     /// <inheritdoc/>
     public override string ModelType => "gpt2";

@@ -36,6 +36,17 @@ public sealed record Gpt2Config(
     /// <summary>The feed-forward width: <see cref="NInner"/>, or 4 · n_embd when it is null.</summary>
     public int InnerSize => NInner ?? 4 * NEmbd;
 
+    /// <summary>How many values the model holds (as a double: a malformed config may describe more than a long counts).</summary>
+    public double ParameterCount
+    {
+        get
+        {
+            double c = NEmbd, f = InnerSize, v = VocabSize;
+            double block = 4 * c + 3 * c * c + 3 * c + c * c + c + 2 * c * f + f + c;
+            return v * c + (double)NPositions * c + NLayer * block + 2 * c + (TieWordEmbeddings ? 0 : v * c);
+        }
+    }
+
     /// <summary>Checks sizes and options; names the offending field.</summary>
     public void Validate(string source)
     {

@@ -149,7 +149,7 @@ public sealed class GptNeoXModel : CausalLanguageModel
     /// </summary>
     /// <exception cref="NeuroLensException">The folder, its config or its weights are missing, malformed or incomplete.</exception>
     public static GptNeoXModel Load(string folder, out WeightLoadReport report) =>
-        CheckpointFolder.Load(folder, (json, source) => new GptNeoXModel(GptNeoXConfig.FromJson(json, source)), name => name, null, out report);
+        CheckpointFolder.Load(folder, GptNeoXConfig.FromJson, c => c.ParameterCount, c => new GptNeoXModel(c), name => name, null, out report);
 
     /// <inheritdoc/>
     public override string ModelType => "gpt_neox";

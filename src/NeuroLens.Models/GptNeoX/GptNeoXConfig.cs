@@ -44,6 +44,17 @@ public sealed record GptNeoXConfig(
     /// <summary>Rotated features per head: <c>int(head_size · rotary_pct)</c>, as transformers computes it.</summary>
     public int RotaryDims => (int)(HeadSize * RotaryPct);
 
+    /// <summary>How many values the model holds (as a double: a malformed config may describe more than a long counts).</summary>
+    public double ParameterCount
+    {
+        get
+        {
+            double c = HiddenSize, f = IntermediateSize, v = VocabSize, bias = AttentionBias ? 1 : 0;
+            double block = 4 * c + 3 * c * c + 3 * c * bias + c * c + c * bias + 2 * c * f + f + c;
+            return v * c + NumHiddenLayers * block + 2 * c + (TieWordEmbeddings ? 0 : v * c);
+        }
+    }
+
     /// <summary>Checks sizes and options; names the offending field.</summary>
     public void Validate(string source)
     {

@@ -26,7 +26,7 @@ internal static class CausalAttention
     }
 
     /// <summary>
-    /// softmax(q kᵀ · scale + mask) v for (B, H, T, D) queries and (B, Hkv, T, D) keys and values;
+    /// softmax(q kᵀ · scale + mask) v (libtorch's fused scaled-dot-product attention) for (B, H, T, D) queries and (B, Hkv, T, D) keys and values;
     /// with grouped-query attention (Hkv &lt; H) key/value head j serves query heads
     /// j·H/Hkv … (j+1)·H/Hkv − 1 (HF's <c>repeat_kv</c>). Returns the context (B, T, H·D).
     /// </summary>
@@ -39,8 +39,10 @@ internal static class CausalAttention
             k = k.repeat_interleave(h / hkv, dim: 1);
             v = v.repeat_interleave(h / hkv, dim: 1);
         }
-        var scores = q.matmul(k.transpose(-1, -2)).mul(scale).add(additiveMask);
-        var context = scores.softmax(-1).matmul(v);                                               // (B, H, T, D)
+        // libtorch's fused attention computes softmax(q kᵀ / √D + mask) v; another scale is folded into q.
+        double defaultScale = 1.0 / Math.Sqrt(d);
+        if (Math.Abs(scale - defaultScale) > 1e-12 * defaultScale) q = q.mul(scale / defaultScale);
+        var context = nn.functional.scaled_dot_product_attention(q, k, v, additiveMask);          // (B, H, T, D)
         return context.transpose(1, 2).reshape(b, t, h * d).MoveToOuterDisposeScope();
     }
 }

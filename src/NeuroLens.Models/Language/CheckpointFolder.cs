@@ -25,16 +25,33 @@ internal static class CheckpointFolder
         return path;
     }
 
-    /// <summary>Creates the model from the configuration and copies the folder's tensors into it (disposing it on failure).</summary>
-    public static TModel Load<TModel>(string folder, Func<JsonObject, string, TModel> create, Func<string, string?> rename,
-        Func<string, bool>? transposed, out WeightLoadReport report) where TModel : nn.Module
+    /// <summary>
+    /// Reads the configuration, checks that the weights are large enough for it, creates the model and copies
+    /// the folder's tensors into it (disposing it on failure).
+    /// </summary>
+    /// <param name="folder">The checkpoint folder.</param>
+    /// <param name="read">Parses and validates the configuration (the path names it in errors).</param>
+    /// <param name="parameterCount">How many values the model of a configuration holds.</param>
+    /// <param name="create">Creates the model.</param>
+    /// <param name="rename">Maps a file's tensor name to the module's, as <see cref="StateDict.Load"/>.</param>
+    /// <param name="transposed">Tensors stored transposed, as <see cref="StateDict.Load"/>.</param>
+    /// <param name="report">The tensors copied and those left unused.</param>
+    public static TModel Load<TConfig, TModel>(string folder, Func<JsonObject, string, TConfig> read, Func<TConfig, double> parameterCount,
+        Func<TConfig, TModel> create, Func<string, string?> rename, Func<string, bool>? transposed, out WeightLoadReport report)
+        where TModel : nn.Module
     {
         var configPath = ConfigPath(folder);
-        var config = ConfigFields.ReadObject(configPath);
-        var model = create(config, configPath);
+        var config = read(ConfigFields.ReadObject(configPath), configPath);
+        using var source = TensorFile.Open(folder);
+        // A malformed config (say vocab_size 2e9) must not make the model allocate far more memory than the
+        // weights could fill: a complete checkpoint holds at least every parameter.
+        double stored = source.Entries.Sum(e => (double)e.ElementCount), needed = parameterCount(config);
+        if (needed > 4 * stored + (1 << 24))
+            throw new NeuroLensException(
+                $"{configPath}: describes a model of {needed:0} parameters but the weights in {source.Path} hold {stored:0} values; check the sizes in config.json");
+        var model = create(config);
         try
         {
-            using var source = TensorFile.Open(folder);
             report = StateDict.Load(model, source, rename, transposed);
             return model;
         }

@@ -162,7 +162,7 @@ public sealed class LlamaModel : CausalLanguageModel
     /// </summary>
     /// <exception cref="NeuroLensException">The folder, its config or its weights are missing, malformed or incomplete.</exception>
     public static LlamaModel Load(string folder, out WeightLoadReport report) =>
-        CheckpointFolder.Load(folder, (json, source) => new LlamaModel(LlamaConfig.FromJson(json, source)), name => name, null, out report);
+        CheckpointFolder.Load(folder, LlamaConfig.FromJson, c => c.ParameterCount, c => new LlamaModel(c), name => name, null, out report);
 
     /// <inheritdoc/>
     public override string ModelType => "llama";

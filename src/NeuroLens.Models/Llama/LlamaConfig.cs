@@ -46,6 +46,18 @@ public sealed record LlamaConfig(
     /// <summary>Width of one head.</summary>
     public int HeadSize => HeadDim ?? HiddenSize / NumAttentionHeads;
 
+    /// <summary>How many values the model holds (as a double: a malformed config may describe more than a long counts).</summary>
+    public double ParameterCount
+    {
+        get
+        {
+            double c = HiddenSize, f = IntermediateSize, v = VocabSize, q = (double)NumAttentionHeads * HeadSize, kv = (double)KeyValueHeads * HeadSize;
+            double attention = c * q + 2 * c * kv + q * c + (AttentionBias ? q + 2 * kv + c : 0);
+            double mlp = 3 * c * f + (MlpBias ? 2 * f + c : 0);
+            return v * c + NumHiddenLayers * (2 * c + attention + mlp) + c + (TieWordEmbeddings ? 0 : v * c);
+        }
+    }
+
     /// <summary>Checks sizes and options; names the offending field.</summary>
     public void Validate(string source)
     {

@@ -162,7 +162,10 @@ public sealed class ByteLevelBpeTokenizer : ITextTokenizer
     }
 
     /// <inheritdoc/>
-    public string Decode(IEnumerable<int> ids)
+    public string Decode(IEnumerable<int> ids) => Decode(ids, skipSpecialTokens: false);
+
+    /// <summary>The text of the given ids, leaving out special added tokens when <paramref name="skipSpecialTokens"/> (as HF's default decode).</summary>
+    public string Decode(IEnumerable<int> ids, bool skipSpecialTokens)
     {
         var text = new StringBuilder();
         var bytes = new List<byte>();
@@ -175,6 +178,7 @@ public sealed class ByteLevelBpeTokenizer : ITextTokenizer
         {
             if (_addedById.TryGetValue(id, out var added))
             {
+                if (skipSpecialTokens && added.Special) continue;
                 Flush();
                 text.Append(added.Content);
                 continue;
