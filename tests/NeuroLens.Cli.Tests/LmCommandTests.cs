@@ -1,80 +1,162 @@
 using System.Text.Json;
+using NeuroLens.Models.Bert;
+using NeuroLens.Models.Capture;
+using NeuroLens.Models.Data;
+using NeuroLens.Models.Evaluation;
+using NeuroLens.Models.GptNeoX;
 using NeuroLens.Models.Language;
+using NeuroLens.Models.Tokenizers;
+using static TorchSharp.torch;
 
 namespace NeuroLens.Cli.Tests;
 
+/// <summary><c>lm eval</c> and <c>capture</c> on tiny random models saved as Hugging Face folders with their tokenizers.</summary>
 public sealed class LmCommandTests : IDisposable
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("neurolens-lm-").FullName;
+    private const string Corpus = "the cat sat on the mat. a dog ran in the park. the red bird sang a song.\n"
+        + "the cat and the dog sat in the sun. a bird ran on the mat. the song of the cat.\n";
+
+    private readonly string _folder = Directory.CreateTempSubdirectory("neurolens-cli-lm-").FullName;
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
-    // A small repetitive English-like text: two files, so the corpus is a folder of documents.
-    private string Corpus()
+    private string File(string name, string text)
     {
-        string folder = Path.Combine(_folder, "corpus");
-        Directory.CreateDirectory(folder);
-        string[] animals = ["cat", "dog", "horse", "sheep", "goat", "mouse"], colours = ["red", "green", "blue", "black", "white"];
-        for (int f = 0; f < 2; f++)
-        {
-            var lines = new List<string>();
-            for (int i = 0; i < 300; i++)
-                lines.Add($"The {colours[(i + f) % colours.Length]} {animals[(3 * i + f) % animals.Length]} sat near the old barn.");
-            File.WriteAllLines(Path.Combine(folder, $"doc{f}.txt"), lines);
-        }
-        return folder;
+        var path = Path.Combine(_folder, name);
+        System.IO.File.WriteAllText(path, text);
+        return path;
+    }
+
+    private string TinyNeoX()
+    {
+        var path = Path.Combine(_folder, "neox");
+        var tokenizer = BpeTrainer.TrainTexts([Corpus], vocabSize: 300, specialTokens: ["<|endoftext|>"], minFrequency: 1);
+        manual_seed(5);
+        using var model = new GptNeoXModel(new GptNeoXConfig(VocabSize: tokenizer.VocabSize, HiddenSize: 16, NumHiddenLayers: 2,
+            NumAttentionHeads: 2, IntermediateSize: 32, MaxPositionEmbeddings: 32));
+        model.Save(path);
+        TokenizerJson.WriteFolder(tokenizer, path, "<|endoftext|>", 32);
+        return path;
+    }
+
+    private string TinyBert(string name, int seed)
+    {
+        var path = Path.Combine(_folder, name);
+        manual_seed(seed);
+        using var model = new BertModel(new BertConfig(VocabSize: 14, HiddenSize: 8, NumHiddenLayers: 2, NumAttentionHeads: 2,
+            IntermediateSize: 16, MaxPositionEmbeddings: 32));
+        BertCheckpoint.Save(model, path);
+        System.IO.File.WriteAllLines(Path.Combine(path, "vocab.txt"), ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "the", "cat", "sat", "dog", "ran", ".", "a", "bird", "mat"]);
+        return path;
     }
 
     [Fact]
-    public void TrainWritesCheckpointsTokenizerResultsAndReport()
+    public void EvalGivesThePerplexityOfTheWindows()
     {
-        string output = Path.Combine(_folder, "run");
-        var r = CliRunner.Run("lm", "train", "--corpus", Corpus(), "--preset", "tiny", "--steps", "6", "--batch-size", "2", "--context", "16",
-            "--vocab-size", "300", "--warmup", "2", "--checkpoint-every", "5", "--validation-windows", "4", "--threads", "2", "--json", "--out", output);
+        var model = TinyNeoX();
+        var text = File("text.txt", Corpus);
+        var outDir = Path.Combine(_folder, "out");
+        var r = CliRunner.Run("lm", "eval", model, "--data", text, "--window", "8", "--batch-size", "3", "--json", "--out", outDir);
         Assert.True(r.ExitCode == 0, r.Stderr);
         using var doc = JsonDocument.Parse(r.Stdout);
         var root = doc.RootElement;
-        Assert.True(root.GetProperty("completed").GetBoolean());
-        Assert.True(root.GetProperty("tokenizer_trained").GetBoolean());
-        Assert.Equal(300, root.GetProperty("vocab_size").GetInt32());
-        Assert.Equal(6, root.GetProperty("loss_curve").GetArrayLength());
-        var steps = root.GetProperty("checkpoints").EnumerateArray().Select(c => c.GetProperty("step").GetInt32()).ToArray();
-        Assert.Equal([0, 1, 2, 4, 5, 6], steps);
-        foreach (int s in steps)
-            foreach (var f in new[] { "config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json" })
-                Assert.True(File.Exists(Path.Combine(output, "checkpoints", $"step{s}", f)), $"step{s}/{f}");
-        using (var model = LanguageModels.Load(Path.Combine(output, "checkpoints", "step6")))
-        {
-            Assert.Equal("gpt_neox", model.ModelType);
-            Assert.Equal(64, model.HiddenSize);
-            Assert.Equal(16, model.MaxPositions);
-        }
-        foreach (var f in new[] { "results.json", "report.html", "report.md", "loss.csv", "validation.csv", "loss.png", "validation.png", "tokenizer/tokenizer.json" })
-            Assert.True(File.Exists(Path.Combine(output, f)), f);
-        Assert.Equal(7, File.ReadAllLines(Path.Combine(output, "validation.csv")).Length);
 
-        // A second run into the same folder is refused unless it resumes; resuming a finished run changes nothing.
-        var again = CliRunner.Run("lm", "train", "--corpus", Corpus(), "--steps", "6", "--out", output);
-        Assert.Equal(1, again.ExitCode);
-        Assert.Contains("--resume", again.Stderr);
+        using var lm = LanguageModels.Load(model);
+        var windows = TextWindows.FromFile(text, TokenizerLoader.Load(model), 8);
+        var expected = Perplexity.Evaluate(lm, windows.Batches(1));
+        Assert.Equal(windows.Count, root.GetProperty("windows").GetInt32());
+        Assert.Equal(windows.Count * 7, root.GetProperty("predictions").GetInt64());
+        Assert.Equal(expected.Value, root.GetProperty("perplexity").GetDouble(), 4);
+        Assert.True(expected.Value > 1);
+        Assert.True(System.IO.File.Exists(Path.Combine(outDir, "results.json")));
+        Assert.Equal(windows.Count + 1, System.IO.File.ReadAllLines(Path.Combine(outDir, "windows.csv")).Length);
+
+        var limited = CliRunner.Run("lm", "eval", model, "--data", text, "--window", "8", "--max-windows", "2", "--json", "--out", outDir);
+        using var limitedDoc = JsonDocument.Parse(limited.Stdout);
+        Assert.Equal(2, limitedDoc.RootElement.GetProperty("windows").GetInt32());
+
+        var human = CliRunner.Run("lm", "eval", model, "--data", text, "--window", "8", "--out", outDir);
+        Assert.Contains("perplexity ", human.Stdout);
+        Assert.Equal(2, CliRunner.Run("lm", "eval", model, "--data", text, "--window", "64", "--out", outDir).ExitCode);
     }
 
     [Fact]
-    public void StopAfterThenResumeFinishesTheRun()
+    public void EvalOfAnEncoderGivesFidelityToTheReferenceAndRetrieval()
     {
-        string output = Path.Combine(_folder, "run");
-        string[] common = ["lm", "train", "--corpus", Corpus(), "--steps", "5", "--batch-size", "2", "--context", "16", "--vocab-size", "280",
-            "--warmup", "1", "--validation-windows", "2", "--threads", "2", "--out", output];
-        var first = CliRunner.Run([.. common, "--stop-after", "3"]);
-        Assert.True(first.ExitCode == 0, first.Stderr);
-        Assert.Contains("stopped at step 3", first.Stdout);
-        Assert.Contains("step 2/5", first.Stderr); // the checkpoint log line
-        var second = CliRunner.Run([.. common, "--resume", "--json"]);
-        Assert.True(second.ExitCode == 0, second.Stderr);
-        using var doc = JsonDocument.Parse(second.Stdout);
-        Assert.Equal(3, doc.RootElement.GetProperty("start_step").GetInt32());
-        Assert.True(doc.RootElement.GetProperty("completed").GetBoolean());
-        Assert.False(doc.RootElement.GetProperty("tokenizer_trained").GetBoolean());
-        Assert.True(File.Exists(Path.Combine(output, "checkpoints", "step5", "model.safetensors")));
+        var model = TinyBert("bert", 1);
+        var other = TinyBert("other", 2);
+        var text = File("lines.txt", "the cat sat\n\na dog ran .\nthe bird\ncat mat\n");
+        var pairs = File("pairs.tsv", "the cat\tthe cat\na dog ran\ta dog ran\nthe bird sat\tthe bird sat\n");
+        var outDir = Path.Combine(_folder, "out");
+        var same = CliRunner.Run("lm", "eval", model, "--data", text, "--reference", model, "--pairs", pairs, "--json", "--out", outDir);
+        Assert.True(same.ExitCode == 0, same.Stderr);
+        using (var doc = JsonDocument.Parse(same.Stdout))
+        {
+            Assert.Equal(4, doc.RootElement.GetProperty("texts").GetInt32());
+            Assert.Equal(1.0, doc.RootElement.GetProperty("fidelity").GetDouble(), 6);
+            Assert.Equal(1.0, doc.RootElement.GetProperty("retrieval").GetProperty("top1_accuracy").GetDouble());
+        }
+        var different = CliRunner.Run("lm", "eval", model, "--data", text, "--reference", other, "--json", "--out", outDir);
+        using (var doc = JsonDocument.Parse(different.Stdout))
+            Assert.True(doc.RootElement.GetProperty("fidelity").GetDouble() < 0.999);
+        Assert.Equal(5, System.IO.File.ReadAllLines(Path.Combine(outDir, "cosines.csv")).Length);
+
+        var missing = CliRunner.Run("lm", "eval", model, "--data", text, "--out", outDir);
+        Assert.Equal(2, missing.ExitCode);
+        Assert.Contains("--reference", missing.Stderr);
+    }
+
+    [Fact]
+    public void CaptureWritesAShardFolderEqualToTheLibraryCapture()
+    {
+        var model = TinyNeoX();
+        var text = File("text.txt", Corpus);
+        var outDir = Path.Combine(_folder, "capture");
+        var r = CliRunner.Run("capture", model, "--data", text, "--sites", "gpt_neox.layers.*.mlp.dense_h_to_4h", "resid_post.1",
+            "--window", "8", "--tokens", "20", "--budget-mb", "1", "--json", "--out", outDir);
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        using (var doc = JsonDocument.Parse(r.Stdout))
+        {
+            Assert.Equal(20, doc.RootElement.GetProperty("rows").GetInt64());
+            Assert.Equal(3, doc.RootElement.GetProperty("sites").GetArrayLength());
+        }
+        using var fromCli = CaptureSet.Open(outDir);
+        using var lm = LanguageModels.Load(model);
+        var windows = TextWindows.FromFile(text, TokenizerLoader.Load(model), 8);
+        using var expected = ActivationCapture.Run(lm, windows.Batches(2), new CaptureOptions
+        {
+            Sites = ["gpt_neox.layers.*.mlp.dense_h_to_4h", "resid_post.1"], MaxTokens = 20,
+        });
+        Assert.Equal(expected.Sites.Select(s => s.Name), fromCli.Sites.Select(s => s.Name));
+        foreach (var site in expected.Sites)
+        {
+            var a = site.ReadAll();
+            var b = fromCli[site.Name].ReadAll();
+            Assert.Equal(a.Length, b.Length);
+            Assert.True(a.Zip(b).Max(p => Math.Abs(p.First - p.Second)) < 1e-5);
+        }
+        Assert.Equal(expected.ReadAllTokens(), fromCli.ReadAllTokens());
+        Assert.Equal(windows.Window(2)[..4], fromCli.ReadTokens(16, 4).Select(t => t.TokenId));
+        Assert.True(System.IO.File.Exists(Path.Combine(outDir, "results.json")));
+    }
+
+    [Fact]
+    public void CaptureOfAnEncoderReadsLinesAndAWrongSiteFailsInOneLine()
+    {
+        var model = TinyBert("bert", 3);
+        var text = File("lines.txt", "the cat sat\na dog ran .\n");
+        var outDir = Path.Combine(_folder, "capture");
+        var r = CliRunner.Run("capture", model, "--data", text, "--sites", "encoder.layer.0.intermediate.dense:both", "--out", outDir);
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        using (var set = CaptureSet.Open(outDir))
+        {
+            Assert.Equal(5 + 6, set.RowCount); // [CLS] the cat sat [SEP], [CLS] a dog ran . [SEP]
+            Assert.Equal(8, set["encoder.layer.0.intermediate.dense:input"].Width);
+            Assert.Equal(16, set["encoder.layer.0.intermediate.dense:output"].Width);
+        }
+        var bad = CliRunner.Run("capture", model, "--data", text, "--sites", "encoder.*.dense", "--out", outDir);
+        Assert.Equal(1, bad.ExitCode);
+        Assert.Single(bad.ErrorLines);
+        Assert.Contains("no linear layer matches", bad.Stderr);
     }
 }

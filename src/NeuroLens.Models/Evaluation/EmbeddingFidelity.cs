@@ -25,19 +25,20 @@ public static class EmbeddingFidelity
     }
 
     /// <summary>
-    /// Embeds the same texts with both models and compares them. <paramref name="batches"/> is called
-    /// twice (once per model) and must give the same texts in the same order both times.
+    /// Embeds the same texts with both models and compares them: <paramref name="modifiedBatches"/> and
+    /// <paramref name="referenceBatches"/> must hold the same texts in the same order, each tokenised for
+    /// its model (usually the same tokenizer). Both are enumerated once and disposed.
     /// </summary>
-    /// <exception cref="NeuroLensException">Either model is not an encoder, or the widths differ.</exception>
-    public static FidelityResult Evaluate(ILanguageModel modified, ILanguageModel reference, Func<IEnumerable<TokenBatch>> batches,
-        CancellationToken cancellation = default)
+    /// <exception cref="NeuroLensException">Either model is not an encoder, the widths differ, or the text counts differ.</exception>
+    public static FidelityResult Evaluate(ILanguageModel modified, IEnumerable<TokenBatch> modifiedBatches,
+        ILanguageModel reference, IEnumerable<TokenBatch> referenceBatches, CancellationToken cancellation = default)
     {
         if (modified.HiddenSize != reference.HiddenSize)
             throw new NeuroLensException($"embedding fidelity: the models' widths differ ({modified.HiddenSize} and {reference.HiddenSize})");
-        using var a = PooledEmbeddings.Compute(modified, batches(), cancellation);
-        using var b = PooledEmbeddings.Compute(reference, batches(), cancellation);
+        using var a = PooledEmbeddings.Compute(modified, modifiedBatches, cancellation);
+        using var b = PooledEmbeddings.Compute(reference, referenceBatches, cancellation);
         if (a.shape[0] != b.shape[0])
-            throw new NeuroLensException($"embedding fidelity: the batches gave {a.shape[0]} and then {b.shape[0]} texts");
+            throw new NeuroLensException($"embedding fidelity: the batches hold {a.shape[0]} and {b.shape[0]} texts");
         var cosines = Cosines(a, b);
         return new FidelityResult(cosines.Average(), cosines.Min(), cosines.Length, cosines);
     }

@@ -40,7 +40,7 @@ public sealed class EmbeddingEvaluationTests
     {
         using var reference = Tiny(8);
         using var same = Tiny(8);
-        var identical = EmbeddingFidelity.Evaluate(same, reference, () => Batches(Texts));
+        var identical = EmbeddingFidelity.Evaluate(same, Batches(Texts), reference, Batches(Texts, size: 4));
         Assert.Equal(5, identical.Texts);
         Assert.Equal(1.0, identical.MeanCosine, 6);
 
@@ -50,7 +50,7 @@ public sealed class EmbeddingEvaluationTests
             var weight = perturbed.GetLinear("encoder.layer.1.intermediate.dense").weight!;
             weight.add_(randn(weight.shape, generator: new Generator(9)) * 0.5f);
         }
-        var changed = EmbeddingFidelity.Evaluate(perturbed, reference, () => Batches(Texts, size: 3));
+        var changed = EmbeddingFidelity.Evaluate(perturbed, Batches(Texts, size: 3), reference, Batches(Texts));
         Assert.True(changed.MeanCosine < 0.9999, $"mean cosine {changed.MeanCosine}");
         Assert.True(changed.MinCosine <= changed.MeanCosine);
 
