@@ -13,7 +13,7 @@ internal static class LmTrainCommand
         var defaults = new LmTrainingOptions();
         var corpus = new Option<string[]>("--corpus")
         {
-            Description = "Training text: files and folders (every file under a folder), one document per file.",
+            Description = "Training text: files and folders (every file under a folder), one document per file; a folder from 'corpus make' (train.txt, validation.txt, tokenizer) brings its split and tokenizer; 'built-in' generates the built-in corpus into OUT/corpus.",
             Required = true, AllowMultipleArgumentsPerToken = true, HelpName = "DIR|FILE",
         };
         var preset = new Option<string>("--preset")
@@ -33,11 +33,12 @@ internal static class LmTrainCommand
         var every = new Option<int>("--checkpoint-every") { Description = "After the log-spaced checkpoints 0, 1, 2, 4, ..., 512: one every K steps (and the final step).", DefaultValueFactory = _ => defaults.CheckpointEvery, HelpName = "K" };
         var tokenizer = new Option<string?>("--tokenizer") { Description = "A folder with tokenizer.json (or vocab.txt); default: train a byte-level BPE on the corpus.", HelpName = "DIR" };
         var vocab = new Option<int>("--vocab-size") { Description = "Vocabulary of the byte-level BPE trained when no --tokenizer is given.", DefaultValueFactory = _ => 4096, HelpName = "V" };
+        var corpusMb = new Option<double>("--corpus-mb") { Description = "Size of the generated corpus with --corpus built-in (megabytes, about).", DefaultValueFactory = _ => 2.0, HelpName = "M" };
         var validationWindows = new Option<int>("--validation-windows") { Description = "Validation windows scored at each checkpoint (at most).", DefaultValueFactory = _ => defaults.MaxValidationWindows, HelpName = "N" };
         var resume = new Option<bool>("--resume") { Description = "Continue the run in --out from its training state (same options, corpus and --threads give the same final weights)." };
         var stopAfter = new Option<int?>("--stop-after") { Description = "Stop after N steps of this invocation, saving the training state (continue with --resume).", HelpName = "N" };
         var command = new Command("train", "Train a GPT-NeoX model of a size preset from scratch on text: Pythia-like checkpoints as Hugging Face folders, validation perplexity, loss curve.")
-            { corpus, preset, steps, batch, contextLength, lr, minLr, warmup, weightDecay, clip, every, tokenizer, vocab, validationWindows, resume, stopAfter };
+            { corpus, preset, steps, batch, contextLength, lr, minLr, warmup, weightDecay, clip, every, tokenizer, vocab, corpusMb, validationWindows, resume, stopAfter };
         command.SetAction(parse =>
         {
             var ctx = context(parse);
@@ -77,7 +78,7 @@ internal static class LmTrainCommand
             LmTrainingRunResult run;
             using (timings.Measure("train"))
                 run = ctx.WithProgress(progress => LmTrainingRun.Run(parse.GetValue(corpus)!, parse.GetValue(tokenizer), parse.GetValue(vocab),
-                    options, folder.Path, progress, Log));
+                    options, folder.Path, progress, Log, builtInMegabytes: parse.GetValue(corpusMb)));
             var t = run.Training;
 
             var lossTable = new CsvTable("step", "loss");

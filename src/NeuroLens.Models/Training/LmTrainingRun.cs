@@ -1,5 +1,6 @@
 using NeuroLens.Core;
 using NeuroLens.Core.Progress;
+using NeuroLens.Models.Text;
 using NeuroLens.Models.Tokenizers;
 
 namespace NeuroLens.Models.Training;
@@ -8,7 +9,7 @@ namespace NeuroLens.Models.Training;
 /// <param name="Training">The trainer's result: losses and checkpoints.</param>
 /// <param name="Files">The training files, in reading order.</param>
 /// <param name="TokenizerFolder">The run's tokenizer folder (<c>tokenizer/</c> in the output folder).</param>
-/// <param name="TokenizerTrained">Whether the tokenizer was trained by this run (else copied from <c>--tokenizer</c> or kept from the resumed run).</param>
+/// <param name="TokenizerTrained">Whether the tokenizer was trained by this run (else copied from <c>--tokenizer</c> or the corpus folder, or kept from the resumed run).</param>
 /// <param name="VocabSize">The tokenizer's vocabulary size (the model's).</param>
 /// <param name="TrainTokens">Tokens of the training stream.</param>
 /// <param name="ValidationTokens">Tokens held out for validation.</param>
@@ -30,6 +31,12 @@ public static class LmTrainingRun
     public static readonly IReadOnlyList<string> TokenizerFiles =
         ["tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "vocab.json", "merges.txt", "vocab.txt"];
 
+    /// <summary>The <c>--corpus</c> value that generates the built-in corpus (<see cref="CorpusBuilder"/>) into <c>corpus/</c> first.</summary>
+    public const string BuiltInCorpus = "built-in";
+
+    /// <summary>The folder of the generated built-in corpus inside the output folder.</summary>
+    public const string CorpusFolderName = "corpus";
+
     /// <summary>Fraction of the token stream held out for validation.</summary>
     public const double ValidationFraction = 0.05;
 
@@ -42,12 +49,30 @@ public static class LmTrainingRun
     /// <param name="progress">Progress of the training (tokens).</param>
     /// <param name="onCheckpoint">Called after each checkpoint.</param>
     /// <param name="cancellationToken">Stops between updates, saving the training state.</param>
+    /// <param name="builtInMegabytes">Size of the generated built-in corpus (about, in 10⁶ bytes).</param>
     public static LmTrainingRunResult Run(IReadOnlyList<string> corpus, string? tokenizer, int vocabSize, LmTrainingOptions options, string outputFolder,
-        IProgress<ProgressUpdate>? progress = null, Action<LmCheckpoint>? onCheckpoint = null, CancellationToken cancellationToken = default)
+        IProgress<ProgressUpdate>? progress = null, Action<LmCheckpoint>? onCheckpoint = null, CancellationToken cancellationToken = default,
+        double builtInMegabytes = 2)
     {
+        if (corpus.Count == 1 && corpus[0] == BuiltInCorpus)
+        {
+            string generated = Path.Combine(outputFolder, CorpusFolderName);
+            if (!(options.Resume && LmCorpus.IsSplitCorpus(generated)))
+            {
+                if (!options.Resume && Directory.Exists(Path.Combine(outputFolder, TokenizerFolderName)))
+                    throw new NeuroLensException($"{outputFolder}: already holds a training run; pass --resume to continue it or choose another --out");
+                if (!(builtInMegabytes > 0 && builtInMegabytes <= 10_000)) throw new NeuroLensException($"--corpus-mb {builtInMegabytes}: expected more than 0 and at most 10000");
+                if (vocabSize < 257 || vocabSize > 1 << 20) throw new NeuroLensException($"--vocab-size {vocabSize}: expected 257 to {1 << 20}");
+                progress?.Report(new ProgressUpdate("generating the built-in corpus", 0, 0, "files"));
+                CorpusBuilder.Make(new CorpusOptions { OutFolder = generated, Megabytes = builtInMegabytes, Seed = options.Seed, TokenizerVocab = vocabSize });
+            }
+            corpus = [generated];
+        }
         // A folder laid out by `corpus make` (train.txt and validation.txt) brings its own split.
         string? split = corpus.Count == 1 && LmCorpus.IsSplitCorpus(corpus[0]) ? corpus[0] : null;
         var files = split is null ? LmCorpus.ResolveFiles(corpus) : [Path.GetFullPath(Path.Combine(split, LmCorpus.TrainFile))];
+        // ... and, as corpus make trains one, its own tokenizer unless another is given.
+        if (tokenizer is null && split is not null && File.Exists(Path.Combine(split, "tokenizer.json"))) tokenizer = split;
         string folder = Path.Combine(outputFolder, TokenizerFolderName);
         if (!options.Resume && (Directory.Exists(folder) || Directory.Exists(Path.Combine(outputFolder, "checkpoints"))))
             throw new NeuroLensException($"{outputFolder}: already holds a training run; pass --resume to continue it or choose another --out");
