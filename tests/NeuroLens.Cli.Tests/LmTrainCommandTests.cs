@@ -30,7 +30,7 @@ public sealed class LmTrainCommandTests : IDisposable
     {
         string output = Path.Combine(_folder, "run");
         var r = CliRunner.Run("lm", "train", "--corpus", Corpus(), "--preset", "tiny", "--steps", "6", "--batch-size", "2", "--context", "16",
-            "--vocab-size", "300", "--warmup", "2", "--checkpoint-every", "5", "--validation-windows", "4", "--threads", "2", "--json", "--out", output);
+            "--vocab-size", "300", "--warmup", "2", "--checkpoint-every", "5", "--validation-windows", "4", "--threads", "1", "--json", "--out", output);
         Assert.True(r.ExitCode == 0, r.Stderr);
         using var doc = JsonDocument.Parse(r.Stdout);
         var root = doc.RootElement;
@@ -64,7 +64,7 @@ public sealed class LmTrainCommandTests : IDisposable
     {
         string output = Path.Combine(_folder, "run");
         string[] common = ["lm", "train", "--corpus", Corpus(), "--steps", "5", "--batch-size", "2", "--context", "16", "--vocab-size", "280",
-            "--warmup", "1", "--validation-windows", "2", "--threads", "2", "--out", output];
+            "--warmup", "1", "--validation-windows", "2", "--threads", "1", "--out", output];
         var first = CliRunner.Run([.. common, "--stop-after", "3"]);
         Assert.True(first.ExitCode == 0, first.Stderr);
         Assert.Contains("stopped at step 3", first.Stdout);
