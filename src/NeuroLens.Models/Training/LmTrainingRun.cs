@@ -65,6 +65,7 @@ public static class LmTrainingRun
                 if (vocabSize < 257 || vocabSize > 1 << 20) throw new NeuroLensException($"--vocab-size {vocabSize}: expected 257 to {1 << 20}");
                 progress?.Report(new ProgressUpdate("generating the built-in corpus", 0, 0, "files"));
                 CorpusBuilder.Make(new CorpusOptions { OutFolder = generated, Megabytes = builtInMegabytes, Seed = options.Seed, TokenizerVocab = vocabSize });
+                progress?.Report(new ProgressUpdate("generating the built-in corpus", 1, 1, "files"));
             }
             corpus = [generated];
         }
@@ -92,8 +93,9 @@ public static class LmTrainingRun
         {
             if (options.Resume) throw new NeuroLensException($"{outputFolder}: --resume, but the run has no {TokenizerFolderName}/tokenizer.json");
             if (vocabSize < 257 || vocabSize > 1 << 20) throw new NeuroLensException($"--vocab-size {vocabSize}: expected 257 to {1 << 20}");
-            progress?.Report(new ProgressUpdate("training the tokenizer", 0, 0, "files"));
+            progress?.Report(new ProgressUpdate("training the tokenizer", 0, files.Count, "files"));
             var bpe = BpeTrainer.TrainFiles(files, vocabSize);
+            progress?.Report(new ProgressUpdate("training the tokenizer", files.Count, files.Count, "files"));
             Core.IO.AtomicFile.WriteDirectory(folder, temp => TokenizerJson.WriteFolder(bpe, temp, BpeTrainer.EndOfText, options.Context),
                 mayReplace: _ => false);
             trained = true;
