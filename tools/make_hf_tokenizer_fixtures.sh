@@ -8,7 +8,8 @@
 # 1. trains a byte-level BPE with `neurolens corpus make` (built-in corpus, 3000 sentences, seed 1, 800 tokens);
 # 2. derives variants of its tokenizer.json: prefix (add_prefix_space true), split (a Split pre-tokenizer with
 #    its own regex, then ByteLevel without regex, as Llama-3 files have), template (TemplateProcessing putting
-#    <|endoftext|> first), pairs (merges as ["a", "b"] pairs);
+#    <|endoftext|> first), pairs (merges as ["a", "b"] pairs), llama3 (split, plus ignore_merges and a
+#    vocabulary word that no merge makes);
 # 3. writes texts.jsonl (accents, emoji, CJK, whitespace runs, special tokens, corpus sentences) and, for each
 #    variant, hf.json: the ids and decodings of Hugging Face tokenizers (Rust, via Tokenizers.DotNet 1.4.1, in
 #    tools/hf-tokenizer-reference). The tests never run this.
@@ -43,6 +44,10 @@ template["post_processor"] = {"type": "TemplateProcessing",
     "pair": [{"SpecialToken": {"id": "<|endoftext|>", "type_id": 0}}, {"Sequence": {"id": "A", "type_id": 0}}, {"Sequence": {"id": "B", "type_id": 1}}],
     "special_tokens": {"<|endoftext|>": {"id": "<|endoftext|>", "ids": [0], "tokens": ["<|endoftext|>"]}}}
 save("template", template)
+llama3 = json.loads(json.dumps(split))
+llama3["model"]["ignore_merges"] = True
+llama3["model"]["vocab"]["Ġzzqx"] = max(llama3["model"]["vocab"].values()) + 1  # a word no merge makes
+save("llama3", llama3)
 pairs = json.loads(json.dumps(base)); pairs["model"]["merges"] = [m.split(" ") for m in base["model"]["merges"]]; save("pairs", pairs)
 
 texts = [
@@ -55,6 +60,7 @@ texts = [
     "trailing spaces   ",
     "<|endoftext|>Seven apples<|endoftext|> near the station",
     "numbers 1 22 333 4444 55555 and symbols !!! ?? ... --- (x) [y] {z}",
+    "zzqx and zzqx, zzqx",
     "",
 ]
 texts += [l.rstrip("\n") for l in open(sentences, encoding="utf-8")]
@@ -63,7 +69,7 @@ with open(os.path.join(out, "texts.jsonl"), "w", encoding="utf-8") as f:
         f.write(json.dumps(t, ensure_ascii=False) + "\n")
 PY
 dotnet build tools/hf-tokenizer-reference -c Release -o "$tmp/tool" > /dev/null
-for v in trained prefix split template pairs; do
+for v in trained prefix split llama3 template pairs; do
     dotnet "$tmp/tool/HfTokenizerReference.dll" "$out/$v/tokenizer.json" "$out/texts.jsonl" > "$out/$v/hf.json"
 done
 echo "wrote $out"

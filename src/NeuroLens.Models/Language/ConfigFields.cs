@@ -63,7 +63,7 @@ internal static class ConfigFields
     }
 
     /// <summary>A string field, or null when absent.</summary>
-    public static string? Text(JsonObject json, string source, params string[] names)
+    public static string? TextField(JsonObject json, string source, params string[] names)
     {
         var node = Field(json, names, out var name);
         if (node is null) return null;
@@ -98,7 +98,7 @@ internal static class ConfigFields
     /// </summary>
     public static void RequireModelType(JsonObject json, string source, string expected, string architecturePrefix)
     {
-        string? modelType = Text(json, source, "model_type");
+        string? modelType = TextField(json, source, "model_type");
         if (modelType is null)
         {
             if (!HasArchitecture(json, architecturePrefix))
@@ -132,7 +132,7 @@ internal static class ConfigFields
         {
             var obj = Object(json, source, field);
             if (obj is null) continue;
-            string type = Text(obj, $"{source}: {field}", "rope_type", "type") ?? "default";
+            string type = TextField(obj, $"{source}: {field}", "rope_type", "type") ?? "default";
             if (type != "default")
                 throw new NeuroLensException($"{source}: field {field} type '{type}' is not supported (only the default, unscaled rotary embedding is implemented)");
             theta = Number(obj, $"{source}: {field}", "rope_theta") ?? theta;

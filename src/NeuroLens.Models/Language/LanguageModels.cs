@@ -37,7 +37,7 @@ public static class LanguageModels
     public static string ModelTypeOf(JsonObject json, string source)
     {
         string supported = string.Join(", ", Supported.Select(s => s.ModelType));
-        var modelType = ConfigFields.Text(json, source, "model_type");
+        var modelType = ConfigFields.TextField(json, source, "model_type");
         if (modelType is null)
         {
             foreach (var (type, prefix) in Supported)

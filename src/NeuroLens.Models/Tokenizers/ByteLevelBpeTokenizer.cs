@@ -29,6 +29,7 @@ public sealed class ByteLevelBpeTokenizer : ITextTokenizer
     private readonly AddedToken[] _added; // longest content first
     private readonly Dictionary<int, AddedToken> _addedById;
     private readonly int[] _byteIds;
+    private readonly bool _unkIsBytes;
     private readonly ConcurrentDictionary<string, int[]> _cache = new(StringComparer.Ordinal);
 
     /// <summary>
@@ -44,10 +45,13 @@ public sealed class ByteLevelBpeTokenizer : ITextTokenizer
     /// <param name="suffix">Ids put after it.</param>
     /// <param name="padToken">The padding token's content, or null to pad with the first special added token.</param>
     /// <param name="unkToken">The token for bytes the vocabulary lacks, or null.</param>
+    /// <param name="ignoreMerges">A word that is itself a vocabulary token becomes that token without merging (HF's <c>ignore_merges</c>, as in Llama 3).</param>
     public ByteLevelBpeTokenizer(IReadOnlyDictionary<string, int> vocab, IReadOnlyList<(string First, string Second)> merges,
         IReadOnlyList<AddedToken>? addedTokens = null, ByteLevelPreTokenizer? preTokenizer = null,
-        IReadOnlyList<int>? prefix = null, IReadOnlyList<int>? suffix = null, string? padToken = null, string? unkToken = null)
+        IReadOnlyList<int>? prefix = null, IReadOnlyList<int>? suffix = null, string? padToken = null, string? unkToken = null,
+        bool ignoreMerges = false)
     {
+        IgnoreMerges = ignoreMerges;
         _vocab = new Dictionary<string, int>(vocab, StringComparer.Ordinal);
         _tokens = new Dictionary<int, string>(_vocab.Count);
         foreach (var (token, id) in _vocab)
@@ -82,6 +86,7 @@ public sealed class ByteLevelBpeTokenizer : ITextTokenizer
         if (unkToken is not null)
             unk = _vocab.TryGetValue(unkToken, out int u) ? u : throw new ArgumentException($"the unknown token '{unkToken}' is not in the vocabulary", nameof(unkToken));
         UnkId = unk;
+        _unkIsBytes = unk is { } uid && _tokens[uid].All(ch => ByteLevelAlphabet.TryToByte(ch, out _));
         _byteIds = new int[256];
         for (int b = 0; b < 256; b++)
         {
@@ -104,6 +109,9 @@ public sealed class ByteLevelBpeTokenizer : ITextTokenizer
 
     /// <inheritdoc/>
     public int PadId { get; }
+
+    /// <summary>Whether a word found whole in the vocabulary is taken as one token before any merge.</summary>
+    public bool IgnoreMerges { get; }
 
     /// <summary>The id used for bytes the vocabulary lacks, if any.</summary>
     public int? UnkId { get; }
@@ -198,11 +206,22 @@ public sealed class ByteLevelBpeTokenizer : ITextTokenizer
         return text.ToString();
     }
 
-    /// <summary>The ids of one word given as UTF-8 bytes, by the merges (cached).</summary>
-    internal int[] EncodeWord(ReadOnlySpan<byte> utf8)
+    /// <summary>The ids of one word (a pre-tokenized piece of text), by the merges of its UTF-8 bytes (cached).</summary>
+    internal int[] EncodeWord(ReadOnlySpan<char> word)
     {
-        string key = ByteLevelAlphabet.Encode(utf8);
-        if (_cache.TryGetValue(key, out var cached)) return cached;
+        var lookup = _cache.GetAlternateLookup<ReadOnlySpan<char>>();
+        if (lookup.TryGetValue(word, out var cached)) return cached;
+        int count = Encoding.UTF8.GetByteCount(word);
+        byte[]? rented = count > 256 ? System.Buffers.ArrayPool<byte>.Shared.Rent(count) : null;
+        Span<byte> utf8 = rented is null ? stackalloc byte[256] : rented;
+        utf8 = utf8[..Encoding.UTF8.GetBytes(word, utf8)];
+        if (IgnoreMerges && _vocab.TryGetValue(ByteLevelAlphabet.Encode(utf8), out int whole))
+        {
+            if (rented is not null) System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+            int[] one = [whole];
+            _cache.TryAdd(word.ToString(), one);
+            return one;
+        }
         var symbols = new List<int>(utf8.Length);
         foreach (byte b in utf8)
         {
@@ -210,6 +229,7 @@ public sealed class ByteLevelBpeTokenizer : ITextTokenizer
             if (id < 0) throw new NeuroLensException($"tokenizer: the vocabulary has no token for byte 0x{b:X2} and no unknown token");
             symbols.Add(id);
         }
+        if (rented is not null) System.Buffers.ArrayPool<byte>.Shared.Return(rented);
         while (symbols.Count > 1)
         {
             int bestRank = int.MaxValue, bestId = -1;
@@ -218,21 +238,21 @@ public sealed class ByteLevelBpeTokenizer : ITextTokenizer
                 if (_merges.TryGetValue(Key(symbols[i], symbols[i + 1]), out var m) && m.Rank < bestRank)
                     (bestRank, bestId, bestKey) = (m.Rank, m.Id, Key(symbols[i], symbols[i + 1]));
             if (bestId < 0) break;
-            var merged = new List<int>(symbols.Count);
+            int write = 0;
             for (int i = 0; i < symbols.Count; i++)
             {
                 if (i + 1 < symbols.Count && Key(symbols[i], symbols[i + 1]) == bestKey)
                 {
-                    merged.Add(bestId);
+                    symbols[write++] = bestId;
                     i++;
                 }
-                else merged.Add(symbols[i]);
+                else symbols[write++] = symbols[i];
             }
-            symbols = merged;
+            symbols.RemoveRange(write, symbols.Count - write);
         }
         var ids = symbols.ToArray();
         if (_cache.Count >= CacheLimit) _cache.Clear();
-        _cache.TryAdd(key, ids);
+        _cache.TryAdd(word.ToString(), ids);
         return ids;
     }
 
@@ -253,31 +273,29 @@ public sealed class ByteLevelBpeTokenizer : ITextTokenizer
     {
         if (length == 0) return;
         var (text, words, shift) = PreTokenizer.Split(original.Substring(start, length));
-        var offsets = new List<int>(); // byte index within the word → character index within `text`
-        var buffer = new byte[64];
+        var offsets = new List<int>(); // byte index within the word → character index within the word
         foreach (var word in words)
         {
             var (wStart, wLength) = word.GetOffsetAndLength(text.Length);
-            string w = text.Substring(wStart, wLength);
-            int count = Encoding.UTF8.GetByteCount(w);
-            if (buffer.Length < count) buffer = new byte[Math.Max(count, buffer.Length * 2)];
-            Encoding.UTF8.GetBytes(w, buffer);
-            offsets.Clear();
-            for (int c = 0; c < w.Length; c++)
+            var w = text.AsSpan(wStart, wLength);
+            var ids = EncodeWord(w);
+            bool ascii = System.Text.Ascii.IsValid(w);
+            if (!ascii)
             {
-                int n = char.IsHighSurrogate(w[c]) && c + 1 < w.Length && char.IsLowSurrogate(w[c + 1]) ? 4
-                    : char.IsSurrogate(w[c]) ? 3 : Encoding.UTF8.GetByteCount(w.AsSpan(c, 1));
-                int span = n == 4 ? 2 : 1;
-                for (int k = 0; k < n; k++) offsets.Add(c);
-                c += span - 1;
+                offsets.Clear();
+                for (int c = 0; c < w.Length; c++)
+                {
+                    bool pair = char.IsHighSurrogate(w[c]) && c + 1 < w.Length && char.IsLowSurrogate(w[c + 1]);
+                    int n = pair ? 4 : char.IsSurrogate(w[c]) ? 3 : Encoding.UTF8.GetByteCount(w.Slice(c, 1));
+                    for (int k = 0; k < n; k++) offsets.Add(c);
+                    if (pair) c++;
+                }
             }
-            var ids = EncodeWord(buffer.AsSpan(0, count));
             int b = 0;
             foreach (int id in ids)
             {
-                int nBytes = id == UnkId && !_tokens[id].All(ch => ByteLevelAlphabet.TryToByte(ch, out _)) ? 1 : TokenByteLength(id);
-                int first = offsets[b], lastByte = b + nBytes - 1;
-                int lastChar = offsets[lastByte];
+                int nBytes = TokenByteLength(id);
+                int first = ascii ? b : offsets[b], lastChar = ascii ? b + nBytes - 1 : offsets[b + nBytes - 1];
                 int end = lastChar + (char.IsHighSurrogate(w[lastChar]) && lastChar + 1 < w.Length ? 2 : 1);
                 b += nBytes;
                 // Trim whitespace unless the token is only whitespace.
@@ -294,9 +312,6 @@ public sealed class ByteLevelBpeTokenizer : ITextTokenizer
         }
     }
 
-    private int TokenByteLength(int id)
-    {
-        string t = _tokens[id];
-        return t.Length;
-    }
+    // Bytes a vocabulary token stands for: one per character of the byte alphabet; an unknown token stands for one byte.
+    private int TokenByteLength(int id) => id == UnkId && !_unkIsBytes ? 1 : _tokens[id].Length;
 }

@@ -50,7 +50,7 @@ public sealed class ByteLevelPreTokenizer
             return (text, words, shift);
         }
         int at = 0;
-        for (var m = _regex.Match(text); m.Success; m = m.NextMatch())
+        foreach (var m in _regex.EnumerateMatches(text))
         {
             if (m.Length == 0) continue;
             if (m.Index > at) words.Add(at..m.Index);

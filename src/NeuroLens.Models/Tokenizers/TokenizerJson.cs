@@ -12,7 +12,7 @@ namespace NeuroLens.Models.Tokenizers;
 /// (either <c>"a b"</c> strings or <c>["a", "b"]</c> pairs); <c>pre_tokenizer</c> <c>ByteLevel</c>
 /// (<c>add_prefix_space</c>, <c>use_regex</c>), alone or in a <c>Sequence</c> after a <c>Split</c> with a regex;
 /// <c>normalizer</c> null or NFC; <c>added_tokens</c>; <c>post_processor</c> ByteLevel or TemplateProcessing
-/// (its single-text template). Llama-style files (Metaspace pre-tokenizer, byte fallback, Replace normalizer)
+/// (its single-text template); <c>model.ignore_merges</c> (Llama 3). Llama-style files (Metaspace pre-tokenizer, byte fallback, Replace normalizer)
 /// are refused with a message saying so.
 /// </summary>
 public static class TokenizerJson
@@ -124,7 +124,8 @@ public static class TokenizerJson
         var (prefix, suffix) = ReadPostProcessor(root["post_processor"], vocab, added);
         string? unk = model["unk_token"] is JsonValue uv && uv.TryGetValue<string>(out var u) ? u : null;
         if (unk is not null && !vocab.ContainsKey(unk)) unk = null; // HF tolerates a named but absent unk token
-        return new ByteLevelBpeTokenizer(vocab, merges, added, preTokenizer, prefix, suffix, unkToken: unk);
+        bool ignoreMerges = model["ignore_merges"] is JsonValue im && im.GetValue<bool>();
+        return new ByteLevelBpeTokenizer(vocab, merges, added, preTokenizer, prefix, suffix, unkToken: unk, ignoreMerges: ignoreMerges);
     }
 
     private static void ReadNormalizer(JsonNode? node)
@@ -271,7 +272,7 @@ public static class TokenizerJson
                 ["end_of_word_suffix"] = "",
                 ["fuse_unk"] = false,
                 ["byte_fallback"] = false,
-                ["ignore_merges"] = false,
+                ["ignore_merges"] = tokenizer.IgnoreMerges,
                 ["vocab"] = vocab,
                 ["merges"] = merges,
             },
