@@ -147,7 +147,8 @@ public static class ActivationCapture
             using var rows = flat.index_select(0, _real!);
             using var cpu = rows.to(float32).cpu().contiguous();
             var data = new float[(long)_count * width];
-            cpu.data<float>().CopyTo(data, 0);
+            // A memcpy of the tensor's storage (the element-wise accessor is far slower for wide layers).
+            System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(cpu.bytes).CopyTo(data);
             Rows[site] = data;
         }
 

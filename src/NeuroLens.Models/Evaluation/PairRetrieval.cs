@@ -29,7 +29,7 @@ public static class PairRetrieval
             using var inner = NewDisposeScope();
             long rows = Math.Min(RowBlock, n - start);
             var similarities = na.narrow(0, start, rows).matmul(nbt).cpu(); // (rows, N)
-            var data = similarities.data<float>().ToArray();
+            var data = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(similarities.contiguous().bytes).ToArray();
             for (long r = 0; r < rows; r++)
             {
                 long best = 0;
