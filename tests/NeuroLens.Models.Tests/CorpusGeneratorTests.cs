@@ -138,12 +138,18 @@ public sealed class CorpusGeneratorTests : IDisposable
     }
 
     [Theory]
-    [InlineData(0, 0.05, false)]
-    [InlineData(1, 0.05, false)]
-    [InlineData(2, 0.05, true)] // at least one block when there are two or more
-    public void TinyCorporaStillGetAValidationBlock(int n, double f, bool expectOne)
+    [InlineData(1, 0)]
+    [InlineData(2, 1)] // at least one block when there are two or more
+    [InlineData(19, 1)]
+    [InlineData(40, 2)]
+    public void TinyCorporaStillGetAValidationBlock(int lines, int expected)
     {
-        var rule = CorpusBuilder.ValidationBlocks(n, f);
-        Assert.Equal(expectOne ? 1 : 0, Enumerable.Range(0, n).Count(rule));
+        var path = _folder.File("tiny.txt");
+        File.WriteAllLines(path, Enumerable.Range(0, lines).Select(i => $"line {i}"));
+        var outFolder = Path.Combine(_folder.Path, $"tiny{lines}");
+        var summary = CorpusBuilder.Make(new CorpusOptions { OutFolder = outFolder, FromFiles = [path], ValidationFraction = 0.05, BlockLines = 1, TokenizerVocab = 300 });
+        Assert.Equal(expected, summary.ValidationLines);
+        Assert.Equal(lines - expected, summary.TrainLines);
+        if (lines == 2) Assert.Equal(["line 1"], File.ReadAllLines(Path.Combine(outFolder, "validation.txt")));
     }
 }

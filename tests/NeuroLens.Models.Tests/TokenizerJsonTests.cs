@@ -27,11 +27,11 @@ public sealed class TokenizerJsonTests : IDisposable
     [Fact]
     public void ReadsBothMergeFormatsAndASplitSequence()
     {
-        var strings = TokenizerJson.Read(Write(Json()));
+        var strings = TokenizerJson.ReadByteLevel(Write(Json()));
         Assert.Equal([4, 5, 6], strings.Encode("ab ab<|endoftext|>"));
-        var pairs = TokenizerJson.Read(Write(Json(merges: """[["a", "b"], ["Ġ", "ab"]]""")));
+        var pairs = TokenizerJson.ReadByteLevel(Write(Json(merges: """[["a", "b"], ["Ġ", "ab"]]""")));
         Assert.Equal(strings.Merges, pairs.Merges);
-        var sequence = TokenizerJson.Read(Write(Json(pre: """
+        var sequence = TokenizerJson.ReadByteLevel(Write(Json(pre: """
             {"type": "Sequence", "pretokenizers": [
               {"type": "Split", "pattern": {"Regex": " ?[a-z]+|\\s+"}, "behavior": "Isolated", "invert": false},
               {"type": "ByteLevel", "add_prefix_space": true, "use_regex": false}]}
@@ -43,7 +43,7 @@ public sealed class TokenizerJsonTests : IDisposable
     [Fact]
     public void ReadsATemplatePostProcessor()
     {
-        var t = TokenizerJson.Read(Write(Json().Replace("\"post_processor\": {\"type\": \"ByteLevel\"}",
+        var t = TokenizerJson.ReadByteLevel(Write(Json().Replace("\"post_processor\": {\"type\": \"ByteLevel\"}",
             "\"post_processor\": " + """{"type": "TemplateProcessing", "single": [{"SpecialToken": {"id": "<|endoftext|>", "type_id": 0}}, {"Sequence": {"id": "A", "type_id": 0}}]}""")));
         Assert.Equal([6, 4], t.Encode("ab"));
         Assert.Equal([4], t.Encode("ab", addSpecialTokens: false));
@@ -60,16 +60,19 @@ public sealed class TokenizerJsonTests : IDisposable
         { Json(merges: """["a  b"]"""), "expected two tokens separated by one space" },
         { Json(merges: """[["a"]]"""), "expected \"a b\" or [\"a\", \"b\"]" },
         { Json(merges: "{}"), "model.merges is not an array" },
-        { Json(vocab: """{"a": -1}""", merges: "[]"), "expected an integer ≥ 0" },
-        { Json(vocab: """{"a": 1e30}""", merges: "[]"), "expected an integer ≥ 0" },
+        { Json(vocab: """{"a": -1}""", merges: "[]"), "expected an integer in [0, 16777216)" },
+        { Json(vocab: """{"a": 1e30}""", merges: "[]"), "expected an integer in [0, 16777216)" },
+        { Json(vocab: """{"a": 2000000000}""", merges: "[]"), "expected an integer in [0, 16777216)" },
         { Json(vocab: """{"a": 1, "b": 1}""", merges: "[]"), "id 1 is given to both" },
         { Json(vocab: "[]"), "model.vocab is missing" },
-        { Json(pre: """{"type": "Metaspace", "replacement": "▁"}"""), "Metaspace pre-tokenizer (Llama/SentencePiece style) is not supported yet" },
-        { Json(model: "\"type\": \"BPE\", \"byte_fallback\": true"), "byte_fallback" },
+        { Json(pre: """{"type": "Metaspace", "replacement": "▁"}"""), "decoder \"ByteLevel\" is not supported in a SentencePiece-style tokenizer" },
+        { Json(model: "\"type\": \"BPE\", \"byte_fallback\": true"), "pre_tokenizer \"ByteLevel\" is not supported in a SentencePiece-style tokenizer" },
+        { Json(pre: """{"type": "Metaspace", "replacement": "_"}""").Replace("\"decoder\": {\"type\": \"ByteLevel\"}", "\"decoder\": {\"type\": \"Fuse\"}"), "Metaspace replacement \"_\" is not supported" },
         { Json(pre: """{"type": "Sequence", "pretokenizers": [{"type": "Split", "pattern": {"Regex": "(?<"}, "behavior": "Isolated", "invert": false}, {"type": "ByteLevel", "use_regex": false}]}"""), "regex does not compile" },
         { Json(pre: "{\"add_prefix_space\": true}"), "pre_tokenizer has no \"type\"" },
         { Json(pre: "{\"type\": \"ByteLevel\", \"add_prefix_space\": \"yes\"}"), "wrong JSON type" },
-        { Json().Replace("\"decoder\": {\"type\": \"ByteLevel\"}", "\"decoder\": {\"type\": \"ByteFallback\"}"), "decoder \"ByteFallback\" is not supported" },
+        { Json().Replace("\"decoder\": {\"type\": \"ByteLevel\"}", "\"decoder\": {\"type\": \"ByteFallback\"}"), "pre_tokenizer \"ByteLevel\" is not supported in a SentencePiece-style tokenizer" },
+        { Json().Replace("\"decoder\": {\"type\": \"ByteLevel\"}", "\"decoder\": {\"type\": \"WordPiece\"}"), "decoder \"WordPiece\" is not supported" },
         { new string('[', 100_000), "not valid JSON" },
         { Json(extra: ", \"decoder\": {\"type\": \"ByteLevel\"}"), "" }, // a repeated key: refused, whatever the wording
     };

@@ -14,16 +14,18 @@ internal static class CorpusCommand
         return command;
     }
 
+    private static readonly CorpusOptions Defaults = new() { OutFolder = "" };
+
     private static Command MakeCommand(Func<ParseResult, CommandContext> context)
     {
         var sentences = new Option<long?>("--sentences") { Description = "Generate this many sentences (train + validation).", HelpName = "N" };
         var megabytes = new Option<double?>("--megabytes") { Description = "Generate about this many megabytes (10^6 bytes) of text.", HelpName = "M" };
         var validation = new Option<double>("--validation-fraction")
-            { Description = "Share of paragraphs (or line blocks of --from files) put in validation.txt, in [0, 0.5].", DefaultValueFactory = _ => 0.05, HelpName = "F" };
+            { Description = "Share of paragraphs (or line blocks of --from files) put in validation.txt, in [0, 0.5].", DefaultValueFactory = _ => Defaults.ValidationFraction, HelpName = "F" };
         var from = new Option<string[]>("--from")
-            { Description = "Use these UTF-8 text files instead of generating (split into train/validation by blocks of 20 lines).", HelpName = "FILE", AllowMultipleArgumentsPerToken = true };
+            { Description = "Use these UTF-8 text files instead of generating (split into train/validation by blocks of lines).", HelpName = "FILE", AllowMultipleArgumentsPerToken = true };
         var vocab = new Option<int>("--tokenizer-vocab")
-            { Description = "Vocabulary size of the byte-level BPE tokenizer trained on train.txt (256 bytes and <|endoftext|> included).", DefaultValueFactory = _ => 4096, HelpName = "N" };
+            { Description = "Vocabulary size of the byte-level BPE tokenizer trained on train.txt (256 bytes and <|endoftext|> included).", DefaultValueFactory = _ => Defaults.TokenizerVocab, HelpName = "N" };
         var command = new Command("make",
             "Writes train.txt, validation.txt, categories.tsv and a byte-level BPE tokenizer (tokenizer.json + HF files) trained on train.txt. " +
             "Generated text fills varied sentence templates with the built-in concept categories (one paragraph per line).")

@@ -32,31 +32,52 @@ public static class CorpusBuilder
         {
             long? maxChars = options.Megabytes is { } mb ? (long)Math.Ceiling(mb * 1e6) : null;
             var generator = new CorpusGenerator(options.Seed);
-            var paragraphs = generator.Paragraphs(options.Sentences, maxChars).ToList(); // ~MB of strings; bounded by the request
-            sentences = paragraphs.Sum(CountSentences);
-            blocks = paragraphs.Select(p => (IReadOnlyList<string>)[p]);
-            progress?.Report($"generated {paragraphs.Count} paragraphs");
+            sentences = 0;
+            blocks = generator.Paragraphs(options.Sentences, maxChars).Select(p =>
+            {
+                sentences += CountSentences(p);
+                return (IReadOnlyList<string>)[p];
+            });
         }
         else blocks = FileBlocks(options.FromFiles, options.BlockLines);
 
-        var all = blocks.ToList();
-        var toValidation = ValidationBlocks(all.Count, options.ValidationFraction);
+        // Streamed: one block is held back so that the last one can go to validation when no other did.
+        double f = options.ValidationFraction;
         AtomicFile.Write(train, ts =>
         {
             AtomicFile.Write(validation, vs =>
             {
                 using var tw = new StreamWriter(ts, new UTF8Encoding(false), 1 << 16, leaveOpen: true);
                 using var vw = new StreamWriter(vs, new UTF8Encoding(false), 1 << 16, leaveOpen: true);
-                for (int i = 0; i < all.Count; i++)
+                void Put(IReadOnlyList<string> block, bool toValidation)
                 {
-                    bool v = toValidation(i);
-                    foreach (var line in all[i])
+                    foreach (var line in block)
                     {
-                        (v ? vw : tw).Write(line);
-                        (v ? vw : tw).Write('\n');
-                        (v ? validationCounts : trainCounts).Add(line);
-                        if (v) validationLines++; else trainLines++;
+                        (toValidation ? vw : tw).Write(line);
+                        (toValidation ? vw : tw).Write('\n');
+                        (toValidation ? validationCounts : trainCounts).Add(line);
+                        if (toValidation) validationLines++; else trainLines++;
                     }
+                }
+                IReadOnlyList<string>? held = null;
+                int i = 0;
+                bool anyValidation = false;
+                foreach (var block in blocks)
+                {
+                    if (held is not null)
+                    {
+                        bool v = IsValidationBlock(i - 1, f);
+                        anyValidation |= v;
+                        Put(held, v);
+                    }
+                    held = block;
+                    i++;
+                    if (i % 10_000 == 0) progress?.Report($"{i} blocks written");
+                }
+                if (held is not null)
+                {
+                    bool v = IsValidationBlock(i - 1, f) || f > 0 && i >= 2 && !anyValidation;
+                    Put(held, v);
                 }
             });
         });
@@ -74,13 +95,8 @@ public static class CorpusBuilder
             CountTokens(tokenizer, train), CountTokens(tokenizer, validation), tokenizer.VocabSize, categories);
     }
 
-    /// <summary>Whether block i of n goes to validation, for share f.</summary>
-    internal static Func<int, bool> ValidationBlocks(int n, double f)
-    {
-        bool any = Enumerable.Range(0, n).Any(i => Math.Floor((i + 1) * f) > Math.Floor(i * f));
-        if (!any && f > 0 && n >= 2) return i => i == n - 1;
-        return i => Math.Floor((i + 1) * f) > Math.Floor(i * f);
-    }
+    /// <summary>Whether block <paramref name="i"/> goes to validation for share <paramref name="f"/>: ⌊(i+1)f⌋ &gt; ⌊if⌋.</summary>
+    internal static bool IsValidationBlock(int i, double f) => Math.Floor((i + 1) * f) > Math.Floor(i * f);
 
     private static void Validate(CorpusOptions o)
     {

@@ -26,6 +26,7 @@ public sealed class ByteLevelBpeTokenizer : ITextTokenizer
     private readonly Dictionary<int, string> _tokens;
     private readonly Dictionary<long, (int Rank, int Id)> _merges;
     private readonly (string First, string Second)[] _mergeList;
+    private readonly AddedTokenMatcher _matcher;
     private readonly AddedToken[] _added; // longest content first
     private readonly Dictionary<int, AddedToken> _addedById;
     private readonly int[] _byteIds;
@@ -70,7 +71,8 @@ public sealed class ByteLevelBpeTokenizer : ITextTokenizer
             if (!_vocab.TryGetValue(a + b, out int ic)) throw new ArgumentException($"merge {rank} ('{a} {b}') makes '{a + b}', which is not in the vocabulary", nameof(merges));
             _merges.TryAdd(Key(ia, ib), (rank, ic)); // a repeated merge keeps its first (highest) rank
         }
-        _added = (addedTokens ?? []).Where(t => t.Content.Length > 0).OrderByDescending(t => t.Content.Length).ThenBy(t => t.Id).ToArray();
+        _matcher = new AddedTokenMatcher(addedTokens ?? []);
+        _added = _matcher.Tokens.ToArray();
         _addedById = new Dictionary<int, AddedToken>();
         foreach (var t in _added)
         {
@@ -149,7 +151,7 @@ public sealed class ByteLevelBpeTokenizer : ITextTokenizer
         int at = 0;
         while (at < text.Length)
         {
-            var (next, token) = NextAdded(text, at);
+            var (next, token) = _matcher.Next(text, at);
             TokenizePiece(text, at, next - at, result);
             if (token is null) break;
             result.Add(new TextToken(token.Id, next, token.Content.Length));
@@ -257,17 +259,6 @@ public sealed class ByteLevelBpeTokenizer : ITextTokenizer
     }
 
     private static long Key(int a, int b) => ((long)a << 32) | (uint)b;
-
-    // The first added token at or after `from`: its position and the token (longest at a position), or (text.Length, null).
-    private (int Position, AddedToken? Token) NextAdded(string text, int from)
-    {
-        if (_added.Length == 0) return (text.Length, null);
-        for (int i = from; i < text.Length; i++)
-            foreach (var t in _added)
-                if (string.CompareOrdinal(text, i, t.Content, 0, t.Content.Length) == 0 && i + t.Content.Length <= text.Length)
-                    return (i, t);
-        return (text.Length, null);
-    }
 
     private void TokenizePiece(string original, int start, int length, List<TextToken> result)
     {

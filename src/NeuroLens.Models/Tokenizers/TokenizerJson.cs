@@ -12,16 +12,28 @@ namespace NeuroLens.Models.Tokenizers;
 /// (either <c>"a b"</c> strings or <c>["a", "b"]</c> pairs); <c>pre_tokenizer</c> <c>ByteLevel</c>
 /// (<c>add_prefix_space</c>, <c>use_regex</c>), alone or in a <c>Sequence</c> after a <c>Split</c> with a regex;
 /// <c>normalizer</c> null or NFC; <c>added_tokens</c>; <c>post_processor</c> ByteLevel or TemplateProcessing
-/// (its single-text template); <c>model.ignore_merges</c> (Llama 3). Llama-style files (Metaspace pre-tokenizer, byte fallback, Replace normalizer)
-/// are refused with a message saying so.
+/// (its single-text template); <c>model.ignore_merges</c> (Llama 3). Llama/SentencePiece-style files (Replace/Prepend
+/// "▁" normalizers or a Metaspace pre-tokenizer, byte fallback, Replace/ByteFallback/Fuse/Strip or Metaspace decoders)
+/// are read as <see cref="SentencePieceBpeTokenizer"/>.
 /// </summary>
 public static class TokenizerJson
 {
+    /// <summary>Ids must be below this (2²⁴): a model's embedding has a row per id, so a stray huge id is refused here.</summary>
+    public const int MaxId = 1 << 24;
+
     /// <summary>The largest <c>tokenizer.json</c> read (bytes).</summary>
     public const long MaxFileBytes = 512L << 20;
 
-    /// <summary>Reads a byte-level BPE <c>tokenizer.json</c>; any problem is a <see cref="NeuroLensException"/> naming the file.</summary>
-    public static ByteLevelBpeTokenizer Read(string path)
+    /// <summary>
+    /// Reads a BPE <c>tokenizer.json</c>: byte-level (<see cref="ByteLevelBpeTokenizer"/>) or Llama/SentencePiece style
+    /// (<see cref="SentencePieceBpeTokenizer"/>); any problem is a <see cref="NeuroLensException"/> naming the file.
+    /// </summary>
+    public static ITextTokenizer Read(string path) => Read(path, byteLevelOnly: false);
+
+    /// <summary>Reads a byte-level BPE <c>tokenizer.json</c>; other kinds, or any problem, are a <see cref="NeuroLensException"/> naming the file.</summary>
+    public static ByteLevelBpeTokenizer ReadByteLevel(string path) => (ByteLevelBpeTokenizer)Read(path, byteLevelOnly: true);
+
+    private static ITextTokenizer Read(string path, bool byteLevelOnly)
     {
         if (!File.Exists(path)) throw new NeuroLensException($"{path}: no such tokenizer file");
         long size = new FileInfo(path).Length;
@@ -37,7 +49,7 @@ public static class TokenizerJson
         }
         try
         {
-            return Parse(root as JsonObject ?? throw Bad("the top level is not a JSON object"));
+            return Parse(root as JsonObject ?? throw Bad("the top level is not a JSON object"), byteLevelOnly);
         }
         catch (FormatException e)
         {
@@ -59,14 +71,14 @@ public static class TokenizerJson
 
     private static FormatException Bad(string what) => new(what);
 
-    private static ByteLevelBpeTokenizer Parse(JsonObject root)
+    private static ITextTokenizer Parse(JsonObject root, bool byteLevelOnly)
     {
         var model = root["model"] as JsonObject ?? throw Bad("has no \"model\" object");
         string type = model["type"]?.GetValue<string>() ?? (model["merges"] is not null ? "BPE" : "");
         if (type != "BPE")
             throw Bad($"model type \"{type}\" is not supported; NeuroLens reads byte-level BPE tokenizer.json files (or a WordPiece vocab.txt)");
-        if (model["byte_fallback"] is JsonValue fb && fb.GetValue<bool>())
-            throw Bad("a Llama-style BPE with byte_fallback (<0xNN> tokens) is not supported yet; only byte-level BPE (GPT-2, GPT-NeoX/Pythia) is");
+        bool sentencePiece = IsSentencePieceStyle(root, model);
+        if (sentencePiece && byteLevelOnly) throw Bad("is a Llama/SentencePiece-style BPE (\"▁\" for spaces, byte fallback); a byte-level BPE was expected here");
         if (model["continuing_subword_prefix"] is JsonValue csp && csp.GetValue<string>() is { Length: > 0 } || model["end_of_word_suffix"] is JsonValue ews && ews.GetValue<string>() is { Length: > 0 })
             throw Bad("BPE with a continuing_subword_prefix or end_of_word_suffix is not supported; only byte-level BPE is");
         if (model["dropout"] is JsonValue dv && dv.GetValue<double>() is > 0)
@@ -76,8 +88,8 @@ public static class TokenizerJson
         var vocab = new Dictionary<string, int>(vocabNode.Count, StringComparer.Ordinal);
         foreach (var (token, idNode) in vocabNode)
         {
-            if (idNode is not JsonValue v || !v.TryGetValue<int>(out int id) || id < 0)
-                throw Bad($"model.vocab: token \"{Short(token)}\" has id {Short(idNode?.ToJsonString() ?? "null")}; expected an integer ≥ 0");
+            if (idNode is not JsonValue v || !v.TryGetValue<int>(out int id) || id < 0 || id >= MaxId)
+                throw Bad($"model.vocab: token \"{Short(token)}\" has id {Short(idNode?.ToJsonString() ?? "null")}; expected an integer in [0, {MaxId})");
             vocab[token] = id;
         }
 
@@ -110,22 +122,96 @@ public static class TokenizerJson
         {
             foreach (var node in addedArray)
             {
-                if (node is not JsonObject o || o["id"] is not JsonValue idv || !idv.TryGetValue<int>(out int id) || id < 0 || o["content"] is not JsonValue cv || !cv.TryGetValue<string>(out var content))
-                    throw Bad($"added_tokens: entry {Short(node?.ToJsonString() ?? "null")} needs an integer \"id\" ≥ 0 and a string \"content\"");
+                if (node is not JsonObject o || o["id"] is not JsonValue idv || !idv.TryGetValue<int>(out int id) || id < 0 || id >= MaxId || o["content"] is not JsonValue cv || !cv.TryGetValue<string>(out var content))
+                    throw Bad($"added_tokens: entry {Short(node?.ToJsonString() ?? "null")} needs an integer \"id\" in [0, {MaxId}) and a string \"content\"");
                 bool special = o["special"] is JsonValue sv && sv.TryGetValue<bool>(out bool sp) && sp;
                 added.Add(new AddedToken(id, content, special));
             }
         }
         else if (root["added_tokens"] is not null) throw Bad("added_tokens is not an array");
 
-        ReadNormalizer(root["normalizer"]);
-        var preTokenizer = ReadPreTokenizer(root["pre_tokenizer"]);
-        ReadDecoder(root["decoder"]);
         var (prefix, suffix) = ReadPostProcessor(root["post_processor"], vocab, added);
         string? unk = model["unk_token"] is JsonValue uv && uv.TryGetValue<string>(out var u) ? u : null;
         if (unk is not null && !vocab.ContainsKey(unk)) unk = null; // HF tolerates a named but absent unk token
         bool ignoreMerges = model["ignore_merges"] is JsonValue im && im.GetValue<bool>();
+        if (sentencePiece) return ParseSentencePiece(root, model, vocab, merges, added, prefix, suffix, unk, ignoreMerges);
+        ReadNormalizer(root["normalizer"]);
+        var preTokenizer = ReadPreTokenizer(root["pre_tokenizer"]);
+        ReadDecoder(root["decoder"]);
         return new ByteLevelBpeTokenizer(vocab, merges, added, preTokenizer, prefix, suffix, unkToken: unk, ignoreMerges: ignoreMerges);
+    }
+
+    // Llama/SentencePiece style: byte fallback, a Metaspace pre-tokenizer, or "▁" normalizers/decoders.
+    private static bool IsSentencePieceStyle(JsonObject root, JsonObject model)
+    {
+        static IEnumerable<string> Types(JsonNode? node, string listName) => node is null ? []
+            : node["type"]?.GetValue<string>() == "Sequence" && node[listName] is JsonArray list ? list.Select(n => n?["type"]?.GetValue<string>() ?? "")
+            : [node["type"]?.GetValue<string>() ?? ""];
+        return model["byte_fallback"] is JsonValue fb && fb.GetValue<bool>()
+            || Types(root["pre_tokenizer"], "pretokenizers").Contains("Metaspace")
+            || Types(root["normalizer"], "normalizers").Any(t => t is "Prepend" or "Replace")
+            || Types(root["decoder"], "decoders").Any(t => t is "Metaspace" or "ByteFallback" or "Replace");
+    }
+
+    private static SentencePieceBpeTokenizer ParseSentencePiece(JsonObject root, JsonObject model, Dictionary<string, int> vocab, List<(string, string)> merges,
+        List<AddedToken> added, List<int> prefix, List<int> suffix, string? unk, bool ignoreMerges)
+    {
+        const string marker = "\u2581";
+        var prepend = SpacePrepend.Never;
+        bool split = false, replaced = false;
+        var normalizer = root["normalizer"];
+        var normalizers = normalizer is null ? [] : TypeOf(normalizer, "normalizer") == "Sequence"
+            ? (normalizer["normalizers"] as JsonArray ?? throw Bad("normalizer Sequence has no \"normalizers\" list")).ToList() : [normalizer];
+        foreach (var n in normalizers)
+        {
+            string type = TypeOf(n, "normalizer");
+            if (type == "Prepend" && n!["prepend"]?.GetValue<string>() == marker) prepend = SpacePrepend.Always;
+            else if (type == "Replace" && n!["pattern"]?["String"]?.GetValue<string>() == " " && n["content"]?.GetValue<string>() == marker) replaced = true;
+            else if (type != "NFC") throw Bad($"normalizer \"{type}\" is not supported in a SentencePiece-style tokenizer (Prepend \"▁\", Replace \" \" → \"▁\" or NFC expected)");
+        }
+        var pre = root["pre_tokenizer"];
+        if (pre is not null)
+        {
+            if (TypeOf(pre, "pre_tokenizer") != "Metaspace") throw Bad($"pre_tokenizer \"{TypeOf(pre, "pre_tokenizer")}\" is not supported in a SentencePiece-style tokenizer (null or Metaspace expected)");
+            if (pre["replacement"]?.GetValue<string>() is { } r && r != marker) throw Bad($"Metaspace replacement \"{r}\" is not supported (\"▁\" expected)");
+            replaced = true;
+            split = pre["split"] is not JsonValue sv || sv.GetValue<bool>();
+            prepend = pre["prepend_scheme"]?.GetValue<string>() switch
+            {
+                "always" => SpacePrepend.AlwaysUnlessPresent,
+                "first" => SpacePrepend.First,
+                "never" => SpacePrepend.Never,
+                null => pre["add_prefix_space"] is JsonValue ap && !ap.GetValue<bool>() ? SpacePrepend.Never : SpacePrepend.AlwaysUnlessPresent,
+                var other => throw Bad($"Metaspace prepend_scheme \"{other}\" is not supported"),
+            };
+        }
+        if (!replaced) throw Bad("a SentencePiece-style tokenizer needs spaces replaced by \"▁\" (a Replace normalizer or a Metaspace pre-tokenizer)");
+        bool strip = false, decodeBytes = false;
+        var decoder = root["decoder"];
+        var decoders = decoder is null ? [] : TypeOf(decoder, "decoder") == "Sequence"
+            ? (decoder["decoders"] as JsonArray ?? throw Bad("decoder Sequence has no \"decoders\" list")).ToList() : [decoder];
+        foreach (var d in decoders)
+        {
+            switch (TypeOf(d, "decoder"))
+            {
+                case "Replace" or "Fuse":
+                    break;
+                case "ByteFallback":
+                    decodeBytes = true;
+                    break;
+                case "Strip":
+                    strip |= d!["content"]?.GetValue<string>() == " " && d["start"] is JsonValue st && st.GetValue<int>() >= 1;
+                    break;
+                case "Metaspace":
+                    strip |= d!["prepend_scheme"]?.GetValue<string>() is "always" or "first" || d["prepend_scheme"] is null && !(d["add_prefix_space"] is JsonValue a && !a.GetValue<bool>());
+                    break;
+                case var other:
+                    throw Bad($"decoder \"{other}\" is not supported in a SentencePiece-style tokenizer");
+            }
+        }
+        bool byteFallback = model["byte_fallback"] is JsonValue fb && fb.GetValue<bool>();
+        bool fuseUnk = model["fuse_unk"] is JsonValue fu && fu.GetValue<bool>();
+        return new SentencePieceBpeTokenizer(vocab, merges, added, unk, byteFallback, fuseUnk, prepend, split, strip, prefix, suffix, ignoreMerges, decodeBytes: decodeBytes);
     }
 
     private static void ReadNormalizer(JsonNode? node)
@@ -138,8 +224,6 @@ public static class TokenizerJson
             foreach (var n in list) ReadNormalizer(n);
             return;
         }
-        if (type is "Replace" or "Prepend")
-            throw Bad($"a {type} normalizer (Llama/SentencePiece style, \"▁\" for spaces) is not supported yet; only byte-level BPE is");
         throw Bad($"normalizer \"{type}\" is not supported (null or NFC expected for byte-level BPE)");
     }
 
@@ -148,8 +232,6 @@ public static class TokenizerJson
         if (node is null) throw Bad("has no pre_tokenizer; byte-level BPE needs a ByteLevel pre-tokenizer");
         string type = TypeOf(node, "pre_tokenizer");
         if (type == "ByteLevel") return ByteLevel(node, null);
-        if (type == "Metaspace")
-            throw Bad("a Metaspace pre-tokenizer (Llama/SentencePiece style) is not supported yet; only byte-level BPE is");
         if (type == "Sequence" && node["pretokenizers"] is JsonArray list)
         {
             string? pattern = null;
@@ -191,7 +273,7 @@ public static class TokenizerJson
         if (node is null) return;
         string type = TypeOf(node, "decoder");
         if (type is "ByteLevel") return;
-        throw Bad($"decoder \"{type}\" is not supported (ByteLevel expected; Llama-style decoders are not supported yet)");
+        throw Bad($"decoder \"{type}\" is not supported (ByteLevel expected)");
     }
 
     private static (List<int>, List<int>) ReadPostProcessor(JsonNode? node, Dictionary<string, int> vocab, List<AddedToken> added)
