@@ -55,7 +55,7 @@ public sealed class LmTrainer
     /// by <see cref="LmInitialization"/>, or by the training state when resuming) and writes the output
     /// folder. <paramref name="tokenizerFolder"/>'s tokenizer files (<see cref="LmTrainingRun.TokenizerFiles"/>) are copied into every checkpoint.
     /// </summary>
-    /// <param name="model">A causal LM whose context is at least <see cref="LmTrainingOptions.Context"/>.</param>
+    /// <param name="model">A causal LM whose context is at least <see cref="LmTrainingOptions.Context"/>, on the device to train on.</param>
     /// <param name="train">Training token ids.</param>
     /// <param name="validation">Validation token ids (held out from <paramref name="train"/>).</param>
     /// <param name="outputFolder">Where checkpoints, the validation log and the training state go.</param>
@@ -122,6 +122,7 @@ public sealed class LmTrainer
         foreach (double l in losses.Skip(state.Checkpoints.Count > 0 ? state.Checkpoints[^1].Step : 0)) { lossSum += l; sinceCheckpoint++; }
         var clock = Stopwatch.StartNew();
         var parameters = decay.Concat(noDecay).ToList();
+        var device = parameters.Count > 0 ? parameters[0].device : CPU;
         model.Module.train();
         progress?.Report(new ProgressUpdate("training", start * tokensPerStep, o.Steps * tokensPerStep, "tokens"));
         int step = start;
@@ -134,7 +135,7 @@ public sealed class LmTrainer
             double loss;
             using (var scope = NewDisposeScope())
             {
-                var batch = Batch(train, order.WindowsOf(step), order.WindowLength);
+                var batch = Batch(train, order.WindowsOf(step), order.WindowLength).to(device);
                 var input = batch[.., ..o.Context];
                 var target = batch[.., 1..];
                 optimizer.zero_grad();

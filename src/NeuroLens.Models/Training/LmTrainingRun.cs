@@ -1,7 +1,9 @@
 using NeuroLens.Core;
 using NeuroLens.Core.Progress;
+using NeuroLens.Core.Runtime;
 using NeuroLens.Models.Text;
 using NeuroLens.Models.Tokenizers;
+using TorchSharp;
 
 namespace NeuroLens.Models.Training;
 
@@ -20,7 +22,7 @@ public sealed record LmTrainingRunResult(LmTrainingResult Training, IReadOnlyLis
 /// <summary>
 /// The whole of <c>neurolens lm train</c> below the command line: tokenizer (given, or a byte-level BPE
 /// trained on the training text and saved to <c>tokenizer/</c>), token stream and validation split
-/// (<see cref="LmCorpus"/>), a GPT-NeoX model of the preset, and <see cref="LmTrainer"/>.
+/// (<see cref="LmCorpus"/>), a GPT-NeoX model of the preset on <see cref="ComputeSettings.Device"/>, and <see cref="LmTrainer"/>.
 /// </summary>
 public static class LmTrainingRun
 {
@@ -111,6 +113,7 @@ public static class LmTrainingRun
             validation = LmCorpus.Tokenize([Path.GetFullPath(Path.Combine(split, LmCorpus.ValidationFile))], tok, endOfText);
         }
         using var model = options.Preset.CreateModel(tok.VocabSize, options.Context);
+        model.to(ComputeSettings.Device);
         long parameters = model.parameters().Sum(p => p.numel());
         var result = new LmTrainer(options).Train(model, train, validation, outputFolder, folder, progress, onCheckpoint, cancellationToken);
         return new LmTrainingRunResult(result, files, folder, trained, tok.VocabSize, train.Length, validation.Length, parameters);
