@@ -3,7 +3,7 @@
 Runs the same BERT forward as NeuroLens (MiniLM weights from the NeuroLens cache folder written by
 `neurolens model info minilm`), written with torch.nn.functional ops the way transformers' BertModel
 computes it in eval mode (scaled_dot_product_attention when the torch version has it, else the
-explicit softmax(QK^T/sqrt(d)+mask)V), 2 threads, inference mode, batch x 128 random ids.
+explicit softmax(QK^T/sqrt(d)+mask)V), 2 threads, inference mode, batch x sequence random ids, {1, 8, 32} x {32, 128}.
 Prints median and min milliseconds and tokens/s over 7 timed runs after 3 warm-ups.
 
 Usage: /usr/bin/python3 tools/bert_forward_pytorch.py ~/.cache/neurolens/models/minilm-24.9.52193.0
@@ -54,15 +54,16 @@ def main():
     w = load_safetensors(folder + "/model.safetensors")
     g = torch.Generator().manual_seed(0)
     print(f"torch {torch.__version__}, threads {torch.get_num_threads()}")
-    for batch in (1, 8):
-        ids = torch.randint(1000, 30000, (batch, 128), generator=g)
-        times = []
-        with torch.inference_mode():
-            for r in range(10):
-                t0 = time.perf_counter(); forward(w, cfg, ids); t1 = time.perf_counter()
-                if r >= 3:
-                    times.append(t1 - t0)
-        med = statistics.median(times)
-        print(f"batch {batch} x 128: median {med*1e3:.2f} ms, min {min(times)*1e3:.2f} ms, {batch*128/med:.0f} tokens/s")
+    for batch in (1, 8, 32):
+        for seq in (32, 128):
+            ids = torch.randint(1000, 30000, (batch, seq), generator=g)
+            times = []
+            with torch.inference_mode():
+                for r in range(10):
+                    t0 = time.perf_counter(); forward(w, cfg, ids); t1 = time.perf_counter()
+                    if r >= 3:
+                        times.append(t1 - t0)
+            med = statistics.median(times)
+            print(f"batch {batch} x {seq}: median {med*1e3:.2f} ms, min {min(times)*1e3:.2f} ms, {batch*seq/med:.0f} tokens/s", flush=True)
 
 main()

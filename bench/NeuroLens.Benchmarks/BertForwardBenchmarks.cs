@@ -14,7 +14,7 @@ namespace NeuroLens.Benchmarks;
 
 /// <summary>
 /// Forward pass of the built-in MiniLM (all-MiniLM-L6-v2: 6 layers, hidden 384) to last_hidden_state,
-/// for batch × sequence in {1, 8} × {128}, on 2 torch threads, inference mode (no autograd). Token ids
+/// for batch × sequence in {1, 8, 32} × {32, 128}, on 2 torch threads, inference mode (no autograd). Token ids
 /// are random (seeded), every token is real (no padding). Tokens/s counts batch × sequence per call.
 /// </summary>
 [Config(typeof(Config))]
@@ -35,11 +35,11 @@ public class BertForwardBenchmarks
     private Tensor _ids = null!, _mask = null!, _types = null!;
 
     /// <summary>Texts per call.</summary>
-    [Params(1, 8)]
+    [Params(1, 8, 32)]
     public int Batch { get; set; }
 
     /// <summary>Tokens per text.</summary>
-    [Params(128)]
+    [Params(32, 128)]
     public int Sequence { get; set; }
 
     [GlobalSetup]

@@ -8,12 +8,13 @@ using NeuroLens.Models.Language;
 
 namespace NeuroLens.Cli.Commands;
 
-/// <summary><c>neurolens lm eval</c>: perplexity of causal LMs, embedding fidelity and retrieval of encoders.</summary>
+/// <summary><c>neurolens lm train</c> (<see cref="LmTrainCommand"/>) and <c>neurolens lm eval</c>: perplexity of causal LMs, embedding fidelity and retrieval of encoders.</summary>
 internal static class LmCommand
 {
     public static Command Create(Func<ParseResult, CommandContext> context)
     {
-        var command = new Command("lm", "Language models: evaluation (perplexity, embedding fidelity, pair retrieval).");
+        var command = new Command("lm", "Language models: train small GPT-NeoX models from scratch; evaluation (perplexity, embedding fidelity, pair retrieval).");
+        command.Subcommands.Add(LmTrainCommand.Create(context));
         command.Subcommands.Add(Eval(context));
         return command;
     }
