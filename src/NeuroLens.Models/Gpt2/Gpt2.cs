@@ -87,23 +87,6 @@ internal sealed class Gpt2Block : nn.Module<Tensor, Tensor, Tensor>
     }
 }
 
-/// <summary>The <c>transformer</c> backbone: token and position embeddings, blocks, final LayerNorm.</summary>
-internal sealed class Gpt2Backbone : nn.Module
-{
-    internal readonly Embedding wte, wpe;
-    internal readonly ModuleList<Gpt2Block> h;
-    internal readonly LayerNorm ln_f;
-
-    public Gpt2Backbone(Gpt2Config config) : base("transformer")
-    {
-        wte = nn.Embedding(config.VocabSize, config.NEmbd);
-        wpe = nn.Embedding(config.NPositions, config.NEmbd);
-        h = nn.ModuleList(Enumerable.Range(0, config.NLayer).Select(_ => new Gpt2Block(config)).ToArray());
-        ln_f = nn.LayerNorm(config.NEmbd, config.LayerNormEpsilon);
-        RegisterComponents();
-    }
-}
-
 /// <summary>
 /// A GPT-2 causal language model whose parameter names are the keys of Hugging Face's
 /// <c>GPT2LMHeadModel</c> (<c>transformer.wte.weight</c>, <c>transformer.h.{i}.attn.c_attn.weight</c>, …),
@@ -114,18 +97,17 @@ internal sealed class Gpt2Backbone : nn.Module
 /// </summary>
 public sealed class Gpt2Model : CausalLanguageModel
 {
-    private readonly Gpt2Backbone transformer;
-    private readonly Linear? lm_head;
-
     /// <summary>Creates a randomly initialised model (TorchSharp's default initialisation) on the CPU, in eval mode.</summary>
-    public Gpt2Model(Gpt2Config config) : base("GPT2LMHeadModel")
+    public Gpt2Model(Gpt2Config config)
+        : base("GPT2LMHeadModel", "gpt2", config.NEmbd, config.NLayer, config.VocabSize, config.NPositions, config.TieWordEmbeddings)
     {
         config.Validate("Gpt2Config");
         Config = config;
-        transformer = new Gpt2Backbone(config);
-        if (!config.TieWordEmbeddings) lm_head = nn.Linear(config.NEmbd, config.VocabSize, hasBias: false);
-        RegisterComponents();
-        eval();
+        Build("transformer", new CausalBackbone("transformer",
+            ("wte", nn.Embedding(config.VocabSize, config.NEmbd)),
+            ("wpe", nn.Embedding(config.NPositions, config.NEmbd)),
+            ("h", Enumerable.Range(0, config.NLayer).Select(_ => new Gpt2Block(config))),
+            ("ln_f", nn.LayerNorm(config.NEmbd, config.LayerNormEpsilon))), "lm_head");
     }
 
     /// <summary>The model's configuration.</summary>
@@ -150,58 +132,13 @@ public sealed class Gpt2Model : CausalLanguageModel
         CheckpointFolder.Load(folder, Gpt2Config.FromJson, c => c.ParameterCount, c => new Gpt2Model(c), ModuleName, IsConv1DWeight, out report);
 
     /// <inheritdoc/>
-    public override string ModelType => "gpt2";
-
-    /// <inheritdoc/>
-    public override int HiddenSize => Config.NEmbd;
-
-    /// <inheritdoc/>
-    public override int NumLayers => Config.NLayer;
-
-    /// <inheritdoc/>
-    public override int VocabSize => Config.VocabSize;
-
-    /// <inheritdoc/>
-    public override int MaxPositions => Config.NPositions;
-
-    /// <inheritdoc/>
-    public override bool TiedEmbeddings => Config.TieWordEmbeddings;
-
-    /// <inheritdoc/>
     public override JsonObject ConfigJson => Config.ToJson();
-
-    /// <inheritdoc/>
-    protected override string BlockPrefix => "transformer.h.";
 
     /// <inheritdoc/>
     protected override string LinearKinds => "attn.c_attn|c_proj, mlp.c_fc|c_proj" + (TiedEmbeddings ? "" : ", or lm_head");
 
-    /// <inheritdoc/>
-    public override IReadOnlyList<IReadOnlyList<string>> FeedForwardGroups(int layer) =>
-        [[$"{BlockName(layer)}.mlp.c_fc"], [$"{BlockName(layer)}.mlp.c_proj"]];
+    private protected override string[][] FeedForwardKinds => [["mlp.c_fc"], ["mlp.c_proj"]];
 
-    /// <inheritdoc/>
-    public override Tensor Embed(Tensor inputIds)
-    {
-        using var positions = arange(inputIds.shape[1], dtype: int64, device: inputIds.device).unsqueeze(0);
-        using var tokens = transformer.wte.call(inputIds);
-        using var places = transformer.wpe.call(positions);
-        return tokens + places;
-    }
-
-    /// <inheritdoc/>
-    protected override Tensor RunBlock(int layer, Tensor hidden, Tensor additiveMask) => transformer.h[layer].call(hidden, additiveMask);
-
-    /// <inheritdoc/>
-    public override Tensor Head(Tensor hidden)
-    {
-        using var normed = transformer.ln_f.call(hidden);
-        return lm_head is not null ? lm_head.call(normed) : nn.functional.linear(normed, transformer.wte.weight!);
-    }
-
-    /// <summary>
-    /// Writes <c>config.json</c> and <c>model.safetensors</c> in HF layout (Conv1D weights transposed back to
-    /// [in, out]; no <c>lm_head.weight</c> when tied, as transformers saves it); loads in transformers as <c>GPT2LMHeadModel</c>.
-    /// </summary>
-    public override void Save(string folder) => CheckpointFolder.Save(this, Config.ToJson(), folder, IsConv1DWeight);
+    // Saved in HF layout: Conv1D weights transposed back to [in, out].
+    private protected override Func<string, bool>? StoredTransposed => IsConv1DWeight;
 }

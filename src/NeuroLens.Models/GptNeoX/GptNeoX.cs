@@ -101,22 +101,6 @@ internal sealed class GptNeoXLayer : nn.Module<Tensor, Tensor, Tensor>
     }
 }
 
-/// <summary>The <c>gpt_neox</c> backbone: embedding, blocks, final LayerNorm.</summary>
-internal sealed class GptNeoXBackbone : nn.Module
-{
-    internal readonly Embedding embed_in;
-    internal readonly ModuleList<GptNeoXLayer> layers;
-    internal readonly LayerNorm final_layer_norm;
-
-    public GptNeoXBackbone(GptNeoXConfig config) : base("gpt_neox")
-    {
-        embed_in = nn.Embedding(config.VocabSize, config.HiddenSize);
-        layers = nn.ModuleList(Enumerable.Range(0, config.NumHiddenLayers).Select(_ => new GptNeoXLayer(config)).ToArray());
-        final_layer_norm = nn.LayerNorm(config.HiddenSize, config.LayerNormEps);
-        RegisterComponents();
-    }
-}
-
 /// <summary>
 /// A GPT-NeoX / Pythia causal language model whose parameter names are the keys of Hugging Face's
 /// <c>GPTNeoXForCausalLM</c> (<c>gpt_neox.embed_in.weight</c>, <c>gpt_neox.layers.{i}.attention.query_key_value.weight</c>,
@@ -126,18 +110,18 @@ internal sealed class GptNeoXBackbone : nn.Module
 /// </summary>
 public sealed class GptNeoXModel : CausalLanguageModel
 {
-    private readonly GptNeoXBackbone gpt_neox;
-    private readonly Linear? embed_out;
-
     /// <summary>Creates a randomly initialised model (TorchSharp's default initialisation) on the CPU, in eval mode.</summary>
-    public GptNeoXModel(GptNeoXConfig config) : base("GPTNeoXForCausalLM")
+    public GptNeoXModel(GptNeoXConfig config)
+        : base("GPTNeoXForCausalLM", "gpt_neox", config.HiddenSize, config.NumHiddenLayers, config.VocabSize, config.MaxPositionEmbeddings,
+            config.TieWordEmbeddings)
     {
         config.Validate("GptNeoXConfig");
         Config = config;
-        gpt_neox = new GptNeoXBackbone(config);
-        if (!config.TieWordEmbeddings) embed_out = nn.Linear(config.HiddenSize, config.VocabSize, hasBias: false);
-        RegisterComponents();
-        eval();
+        Build("gpt_neox", new CausalBackbone("gpt_neox",
+            ("embed_in", nn.Embedding(config.VocabSize, config.HiddenSize)),
+            null,
+            ("layers", Enumerable.Range(0, config.NumHiddenLayers).Select(_ => new GptNeoXLayer(config))),
+            ("final_layer_norm", nn.LayerNorm(config.HiddenSize, config.LayerNormEps))), "embed_out");
     }
 
     /// <summary>The model's configuration.</summary>
@@ -152,49 +136,10 @@ public sealed class GptNeoXModel : CausalLanguageModel
         CheckpointFolder.Load(folder, GptNeoXConfig.FromJson, c => c.ParameterCount, c => new GptNeoXModel(c), name => name, null, out report);
 
     /// <inheritdoc/>
-    public override string ModelType => "gpt_neox";
-
-    /// <inheritdoc/>
-    public override int HiddenSize => Config.HiddenSize;
-
-    /// <inheritdoc/>
-    public override int NumLayers => Config.NumHiddenLayers;
-
-    /// <inheritdoc/>
-    public override int VocabSize => Config.VocabSize;
-
-    /// <inheritdoc/>
-    public override int MaxPositions => Config.MaxPositionEmbeddings;
-
-    /// <inheritdoc/>
-    public override bool TiedEmbeddings => Config.TieWordEmbeddings;
-
-    /// <inheritdoc/>
     public override JsonObject ConfigJson => Config.ToJson();
-
-    /// <inheritdoc/>
-    protected override string BlockPrefix => "gpt_neox.layers.";
 
     /// <inheritdoc/>
     protected override string LinearKinds => "attention.query_key_value|dense, mlp.dense_h_to_4h|dense_4h_to_h, or embed_out";
 
-    /// <inheritdoc/>
-    public override IReadOnlyList<IReadOnlyList<string>> FeedForwardGroups(int layer) =>
-        [[$"{BlockName(layer)}.mlp.dense_h_to_4h"], [$"{BlockName(layer)}.mlp.dense_4h_to_h"]];
-
-    /// <inheritdoc/>
-    public override Tensor Embed(Tensor inputIds) => gpt_neox.embed_in.call(inputIds);
-
-    /// <inheritdoc/>
-    protected override Tensor RunBlock(int layer, Tensor hidden, Tensor additiveMask) => gpt_neox.layers[layer].call(hidden, additiveMask);
-
-    /// <inheritdoc/>
-    public override Tensor Head(Tensor hidden)
-    {
-        using var normed = gpt_neox.final_layer_norm.call(hidden);
-        return embed_out is not null ? embed_out.call(normed) : nn.functional.linear(normed, gpt_neox.embed_in.weight!);
-    }
-
-    /// <summary>Writes <c>config.json</c> and <c>model.safetensors</c> (HF layout; loads in transformers as <c>GPTNeoXForCausalLM</c>).</summary>
-    public override void Save(string folder) => CheckpointFolder.Save(this, Config.ToJson(), folder);
+    private protected override string[][] FeedForwardKinds => [["mlp.dense_h_to_4h"], ["mlp.dense_4h_to_h"]];
 }
