@@ -41,52 +41,6 @@ internal sealed class Gpt2Attention : nn.Module<Tensor, Tensor, Tensor>
     }
 }
 
-/// <summary>The feed-forward sublayer: c_proj(act(c_fc(x))).</summary>
-internal sealed class Gpt2Mlp : nn.Module<Tensor, Tensor>
-{
-    private readonly Linear c_fc, c_proj;
-    private readonly string act;
-
-    public Gpt2Mlp(Gpt2Config config) : base("mlp")
-    {
-        c_fc = nn.Linear(config.NEmbd, config.InnerSize);
-        c_proj = nn.Linear(config.InnerSize, config.NEmbd);
-        act = config.ActivationFunction;
-        RegisterComponents();
-    }
-
-    public override Tensor forward(Tensor x)
-    {
-        using var pre = c_fc.call(x);
-        using var activated = Activations.Apply(act, pre);
-        return c_proj.call(activated);
-    }
-}
-
-/// <summary>One pre-LN block: x + attn(ln_1 x), then + mlp(ln_2 ·).</summary>
-internal sealed class Gpt2Block : nn.Module<Tensor, Tensor, Tensor>
-{
-    private readonly LayerNorm ln_1, ln_2;
-    private readonly Gpt2Attention attn;
-    private readonly Gpt2Mlp mlp;
-
-    public Gpt2Block(Gpt2Config config) : base("block")
-    {
-        ln_1 = nn.LayerNorm(config.NEmbd, config.LayerNormEpsilon);
-        attn = new Gpt2Attention(config);
-        ln_2 = nn.LayerNorm(config.NEmbd, config.LayerNormEpsilon);
-        mlp = new Gpt2Mlp(config);
-        RegisterComponents();
-    }
-
-    public override Tensor forward(Tensor x, Tensor additiveMask)
-    {
-        using var scope = NewDisposeScope();
-        var h = x + attn.call(ln_1.call(x), additiveMask);
-        return (h + mlp.call(ln_2.call(h))).MoveToOuterDisposeScope();
-    }
-}
-
 /// <summary>
 /// A GPT-2 causal language model whose parameter names are the keys of Hugging Face's
 /// <c>GPT2LMHeadModel</c> (<c>transformer.wte.weight</c>, <c>transformer.h.{i}.attn.c_attn.weight</c>, …),
@@ -106,12 +60,19 @@ public sealed class Gpt2Model : CausalLanguageModel
         Build("transformer", new CausalBackbone("transformer",
             ("wte", nn.Embedding(config.VocabSize, config.NEmbd)),
             ("wpe", nn.Embedding(config.NPositions, config.NEmbd)),
-            ("h", Enumerable.Range(0, config.NLayer).Select(_ => new Gpt2Block(config))),
+            ("h", Enumerable.Range(0, config.NLayer).Select(_ => Block(config))),
             ("ln_f", nn.LayerNorm(config.NEmbd, config.LayerNormEpsilon))), "lm_head");
     }
 
     /// <summary>The model's configuration.</summary>
     public Gpt2Config Config { get; }
+
+    // One pre-LN block: x + attn(ln_1 x), then + mlp(ln_2 ·); the feed-forward is c_proj(act(c_fc(x))).
+    private static PreNormBlock Block(Gpt2Config config) => new(
+        ("ln_1", nn.LayerNorm(config.NEmbd, config.LayerNormEpsilon)),
+        ("ln_2", nn.LayerNorm(config.NEmbd, config.LayerNormEpsilon)),
+        ("attn", new Gpt2Attention(config)),
+        ("mlp", new TwoLayerMlp("c_fc", "c_proj", config.NEmbd, config.InnerSize, config.ActivationFunction)));
 
     /// <summary>Whether a tensor (by module name) is a Conv1D weight, stored [in, out] in HF checkpoints.</summary>
     public static bool IsConv1DWeight(string name) =>

@@ -50,57 +50,6 @@ internal sealed class GptNeoXAttention : nn.Module<Tensor, Tensor, Tensor>
     }
 }
 
-/// <summary>The feed-forward sublayer: dense_4h_to_h(act(dense_h_to_4h(x))).</summary>
-internal sealed class GptNeoXMlp : nn.Module<Tensor, Tensor>
-{
-    private readonly Linear dense_h_to_4h, dense_4h_to_h;
-    private readonly string act;
-
-    public GptNeoXMlp(GptNeoXConfig config) : base("mlp")
-    {
-        dense_h_to_4h = nn.Linear(config.HiddenSize, config.IntermediateSize);
-        dense_4h_to_h = nn.Linear(config.IntermediateSize, config.HiddenSize);
-        act = config.HiddenAct;
-        RegisterComponents();
-    }
-
-    public override Tensor forward(Tensor x)
-    {
-        using var pre = dense_h_to_4h.call(x);
-        using var activated = Activations.Apply(act, pre);
-        return dense_4h_to_h.call(activated);
-    }
-}
-
-/// <summary>One pre-LN block, parallel (x + attn(ln₁ x) + mlp(ln₂ x)) or sequential residual.</summary>
-internal sealed class GptNeoXLayer : nn.Module<Tensor, Tensor, Tensor>
-{
-    private readonly LayerNorm input_layernorm, post_attention_layernorm;
-    private readonly GptNeoXAttention attention;
-    private readonly GptNeoXMlp mlp;
-    private readonly bool parallel;
-
-    public GptNeoXLayer(GptNeoXConfig config) : base("layer")
-    {
-        input_layernorm = nn.LayerNorm(config.HiddenSize, config.LayerNormEps);
-        post_attention_layernorm = nn.LayerNorm(config.HiddenSize, config.LayerNormEps);
-        attention = new GptNeoXAttention(config);
-        mlp = new GptNeoXMlp(config);
-        parallel = config.UseParallelResidual;
-        RegisterComponents();
-    }
-
-    public override Tensor forward(Tensor x, Tensor additiveMask)
-    {
-        using var scope = NewDisposeScope();
-        var attended = attention.call(input_layernorm.call(x), additiveMask);
-        if (parallel)
-            return (x + attended + mlp.call(post_attention_layernorm.call(x))).MoveToOuterDisposeScope();
-        var h = attended + x;
-        return (mlp.call(post_attention_layernorm.call(h)) + h).MoveToOuterDisposeScope();
-    }
-}
-
 /// <summary>
 /// A GPT-NeoX / Pythia causal language model whose parameter names are the keys of Hugging Face's
 /// <c>GPTNeoXForCausalLM</c> (<c>gpt_neox.embed_in.weight</c>, <c>gpt_neox.layers.{i}.attention.query_key_value.weight</c>,
@@ -120,12 +69,21 @@ public sealed class GptNeoXModel : CausalLanguageModel
         Build("gpt_neox", new CausalBackbone("gpt_neox",
             ("embed_in", nn.Embedding(config.VocabSize, config.HiddenSize)),
             null,
-            ("layers", Enumerable.Range(0, config.NumHiddenLayers).Select(_ => new GptNeoXLayer(config))),
+            ("layers", Enumerable.Range(0, config.NumHiddenLayers).Select(_ => Layer(config))),
             ("final_layer_norm", nn.LayerNorm(config.HiddenSize, config.LayerNormEps))), "embed_out");
     }
 
     /// <summary>The model's configuration.</summary>
     public GptNeoXConfig Config { get; }
+
+    // One pre-LN block, parallel (x + attn(ln₁ x) + mlp(ln₂ x)) or sequential residual; the feed-forward is
+    // dense_4h_to_h(act(dense_h_to_4h(x))).
+    private static PreNormBlock Layer(GptNeoXConfig config) => new(
+        ("input_layernorm", nn.LayerNorm(config.HiddenSize, config.LayerNormEps)),
+        ("post_attention_layernorm", nn.LayerNorm(config.HiddenSize, config.LayerNormEps)),
+        ("attention", new GptNeoXAttention(config)),
+        ("mlp", new TwoLayerMlp("dense_h_to_4h", "dense_4h_to_h", config.HiddenSize, config.IntermediateSize, config.HiddenAct)),
+        parallel: config.UseParallelResidual);
 
     /// <summary>
     /// Loads a Hugging Face GPT-NeoX folder. Buffers older checkpoints carry (<c>attention.bias</c>,

@@ -90,30 +90,6 @@ internal sealed class LlamaMlp : nn.Module<Tensor, Tensor>
     }
 }
 
-/// <summary>One pre-norm block: x + attn(norm₁ x), then + mlp(norm₂ ·).</summary>
-internal sealed class LlamaDecoderLayer : nn.Module<Tensor, Tensor, Tensor>
-{
-    private readonly RmsNorm input_layernorm, post_attention_layernorm;
-    private readonly LlamaAttention self_attn;
-    private readonly LlamaMlp mlp;
-
-    public LlamaDecoderLayer(LlamaConfig config) : base("layer")
-    {
-        input_layernorm = new RmsNorm(config.HiddenSize, config.RmsNormEps);
-        self_attn = new LlamaAttention(config);
-        post_attention_layernorm = new RmsNorm(config.HiddenSize, config.RmsNormEps);
-        mlp = new LlamaMlp(config);
-        RegisterComponents();
-    }
-
-    public override Tensor forward(Tensor x, Tensor additiveMask)
-    {
-        using var scope = NewDisposeScope();
-        var h = x + self_attn.call(input_layernorm.call(x), additiveMask);
-        return (h + mlp.call(post_attention_layernorm.call(h))).MoveToOuterDisposeScope();
-    }
-}
-
 /// <summary>
 /// A Llama causal language model whose parameter names are the keys of Hugging Face's <c>LlamaForCausalLM</c>
 /// (<c>model.embed_tokens.weight</c>, <c>model.layers.{i}.self_attn.q_proj.weight</c>, …, <c>lm_head.weight</c>),
@@ -133,12 +109,19 @@ public sealed class LlamaModel : CausalLanguageModel
         Build("model", new CausalBackbone("model",
             ("embed_tokens", nn.Embedding(config.VocabSize, config.HiddenSize)),
             null,
-            ("layers", Enumerable.Range(0, config.NumHiddenLayers).Select(_ => new LlamaDecoderLayer(config))),
+            ("layers", Enumerable.Range(0, config.NumHiddenLayers).Select(_ => Layer(config))),
             ("norm", new RmsNorm(config.HiddenSize, config.RmsNormEps))), "lm_head");
     }
 
     /// <summary>The model's configuration.</summary>
     public LlamaConfig Config { get; }
+
+    // One pre-norm block: x + attn(norm₁ x), then + mlp(norm₂ ·).
+    private static PreNormBlock Layer(LlamaConfig config) => new(
+        ("input_layernorm", new RmsNorm(config.HiddenSize, config.RmsNormEps)),
+        ("post_attention_layernorm", new RmsNorm(config.HiddenSize, config.RmsNormEps)),
+        ("self_attn", new LlamaAttention(config)),
+        ("mlp", new LlamaMlp(config)));
 
     /// <summary>
     /// Loads a Hugging Face Llama folder. Buffers of older checkpoints (<c>self_attn.rotary_emb.inv_freq</c>)
