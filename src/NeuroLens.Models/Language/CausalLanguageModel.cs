@@ -126,11 +126,8 @@ public abstract class CausalLanguageModel : nn.Module<Tensor, Tensor, Tensor>, I
     public Tensor Block(int layer, Tensor hidden, Tensor attentionMask)
     {
         using var additive = CausalAttention.AdditiveMask(attentionMask);
-        return RunBlock(CheckLayer(layer), hidden, additive);
+        return Backbone.Block(CheckLayer(layer), hidden, additive);
     }
-
-    // Block `layer` (through its module's call) with the additive (B, 1, T, T) mask.
-    private Tensor RunBlock(int layer, Tensor hidden, Tensor additiveMask) => Backbone.Block(layer, hidden, additiveMask);
 
     /// <inheritdoc/>
     public Tensor Head(Tensor hidden)
@@ -151,7 +148,7 @@ public abstract class CausalLanguageModel : nn.Module<Tensor, Tensor, Tensor>, I
         var h = Embed(inputIds);
         for (int i = 0; i < NumLayers; i++)
         {
-            var next = RunBlock(i, h, additive);
+            var next = Backbone.Block(i, h, additive);
             h.Dispose();
             h = next;
         }
