@@ -86,9 +86,6 @@ internal sealed class BpeVocabulary
     /// <summary>The vocabulary id of a token (added tokens not included).</summary>
     public bool TryGetId(string token, out int id) => _vocab.TryGetValue(token, out id);
 
-    /// <summary>The vocabulary id of a token given as a span (added tokens not included).</summary>
-    public bool TryGetId(ReadOnlySpan<char> token, out int id) => _vocab.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(token, out id);
-
     /// <summary>The merge of an adjacent id pair (its rank and the id it makes), if ranked.</summary>
     public bool TryGetMerge(int a, int b, out (int Rank, int Id) merge) => _merges.TryGetValue(Key(a, b), out merge);
 

@@ -23,6 +23,8 @@ public sealed class ByteLevelBpeTokenizer : ITextTokenizer
     private const int CacheLimit = 100_000;
 
     private readonly BpeVocabulary _bpe;
+    private readonly Action<string, int, int, List<TextToken>> _tokenizePiece; // delegates made once, not per call
+    private readonly Action<int, DecodedText> _decodeToken;
     private readonly int[] _byteIds;
     private readonly bool _unkIsBytes;
     private readonly ConcurrentDictionary<string, int[]> _cache = new(StringComparer.Ordinal);
@@ -48,6 +50,8 @@ public sealed class ByteLevelBpeTokenizer : ITextTokenizer
     {
         IgnoreMerges = ignoreMerges;
         _bpe = new BpeVocabulary(vocab, merges, addedTokens, checkAddedIds: true);
+        _tokenizePiece = TokenizePiece;
+        _decodeToken = DecodeToken;
         PreTokenizer = preTokenizer ?? new ByteLevelPreTokenizer();
         int? unk = _bpe.UnknownId(unkToken);
         UnkId = unk;
@@ -107,7 +111,7 @@ public sealed class ByteLevelBpeTokenizer : ITextTokenizer
     public string? TokenOf(int id) => _bpe.TryGetAdded(id, out var a) ? a.Content : _bpe.TryGetToken(id, out var token) ? token : null;
 
     /// <inheritdoc/>
-    public IReadOnlyList<TextToken> Tokenize(string text) => _bpe.Tokenize(text, TokenizePiece, text is null ? 0 : text.Length / 3 + 4);
+    public IReadOnlyList<TextToken> Tokenize(string text) => _bpe.Tokenize(text, _tokenizePiece, text is null ? 0 : text.Length / 3 + 4);
 
     /// <inheritdoc/>
     public IReadOnlyList<int> Encode(string text, bool addSpecialTokens = true) => BpeVocabulary.Encode(Tokenize(text), Prefix, Suffix, addSpecialTokens);
@@ -116,7 +120,10 @@ public sealed class ByteLevelBpeTokenizer : ITextTokenizer
     public string Decode(IEnumerable<int> ids) => Decode(ids, skipSpecialTokens: false);
 
     /// <summary>The text of the given ids, leaving out special added tokens when <paramref name="skipSpecialTokens"/> (as HF's default decode).</summary>
-    public string Decode(IEnumerable<int> ids, bool skipSpecialTokens) => _bpe.Decode(ids, skipSpecialTokens, (id, text) =>
+    public string Decode(IEnumerable<int> ids, bool skipSpecialTokens) => _bpe.Decode(ids, skipSpecialTokens, _decodeToken);
+
+    // A vocabulary token's characters back to bytes (a character outside the byte alphabet stays as it is).
+    private void DecodeToken(int id, DecodedText text)
     {
         if (!_bpe.TryGetToken(id, out var token)) return; // unused ids decode to nothing, as in HF
         foreach (char c in token)
@@ -124,7 +131,7 @@ public sealed class ByteLevelBpeTokenizer : ITextTokenizer
             if (ByteLevelAlphabet.TryToByte(c, out byte b)) text.AddByte(b);
             else text.Append(c);
         }
-    });
+    }
 
     /// <summary>The ids of one word (a pre-tokenized piece of text), by the merges of its UTF-8 bytes (cached).</summary>
     internal int[] EncodeWord(ReadOnlySpan<char> word)

@@ -17,6 +17,8 @@ public sealed class SentencePieceBpeTokenizer : ITextTokenizer
 {
     private const int CacheLimit = 100_000;
     private readonly BpeVocabulary _bpe;
+    private readonly Action<string, int, int, List<TextToken>> _tokenizePiece; // delegates made once, not per call
+    private readonly Action<int, DecodedText> _decodeToken;
     private readonly int[] _byteTokens = new int[256];
     private readonly Dictionary<int, byte> _byteOfToken = [];
     private readonly ConcurrentDictionary<string, (int Id, int Start, int Length)[]> _cache = new(StringComparer.Ordinal);
@@ -43,6 +45,8 @@ public sealed class SentencePieceBpeTokenizer : ITextTokenizer
     {
         DecodeBytes = decodeBytes;
         _bpe = new BpeVocabulary(vocab, merges, addedTokens, checkAddedIds: false);
+        _tokenizePiece = TokenizePiece;
+        _decodeToken = DecodeToken;
         UnkId = _bpe.UnknownId(unkToken);
         for (int b = 0; b < 256; b++)
         {
@@ -102,7 +106,7 @@ public sealed class SentencePieceBpeTokenizer : ITextTokenizer
     public IReadOnlyList<int> Suffix { get; }
 
     /// <inheritdoc/>
-    public IReadOnlyList<TextToken> Tokenize(string text) => _bpe.Tokenize(text, TokenizePiece);
+    public IReadOnlyList<TextToken> Tokenize(string text) => _bpe.Tokenize(text, _tokenizePiece);
 
     /// <inheritdoc/>
     public IReadOnlyList<int> Encode(string text, bool addSpecialTokens = true) => BpeVocabulary.Encode(Tokenize(text), Prefix, Suffix, addSpecialTokens);
@@ -113,12 +117,15 @@ public sealed class SentencePieceBpeTokenizer : ITextTokenizer
     /// <summary>The text of the ids, leaving out special added tokens when <paramref name="skipSpecialTokens"/>.</summary>
     public string Decode(IEnumerable<int> ids, bool skipSpecialTokens)
     {
-        string text = _bpe.Decode(ids, skipSpecialTokens, (id, decoded) =>
-        {
-            if (DecodeBytes && _byteOfToken.TryGetValue(id, out byte b)) decoded.AddByte(b);
-            else if (_bpe.TryGetToken(id, out var token)) decoded.Append(token.Replace(Replacement, ' '));
-        });
+        string text = _bpe.Decode(ids, skipSpecialTokens, _decodeToken);
         return StripLeadingSpace && text.Length > 0 && text[0] == ' ' ? text[1..] : text;
+    }
+
+    // A byte token to its byte (when decoding bytes), any other vocabulary token to its text with spaces for the word marker.
+    private void DecodeToken(int id, DecodedText text)
+    {
+        if (DecodeBytes && _byteOfToken.TryGetValue(id, out byte b)) text.AddByte(b);
+        else if (_bpe.TryGetToken(id, out var token)) text.Append(token.Replace(Replacement, ' '));
     }
 
     private void TokenizePiece(string original, int start, int length, List<TextToken> result)
