@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using NeuroLens.Core;
 using NeuroLens.Core.TensorFiles;
 using NeuroLens.Models.Language;
 using static TorchSharp.torch;
@@ -79,6 +80,14 @@ internal static class CausalLmTestKit
 
     public static double MaxAbs(Tensor a, Tensor b) => (a - b).abs().max().item<float>();
 
+    /// <summary>The largest absolute difference of two (B, T, V) logits over the real tokens of the (B, T) mask (padding ignored).</summary>
+    public static double RealTokenDiff(Tensor a, Tensor b, Tensor mask)
+    {
+        using var scope = NewDisposeScope();
+        var real = mask.to_type(float32).unsqueeze(-1);
+        return MaxAbs(a * real, b * real);
+    }
+
     /// <summary>Block-by-block forward equals Forward; a padded row's real tokens equal the row alone.</summary>
     public static void CheckBlockwiseAndPadding(ILanguageModel model, Tensor ids, Tensor mask)
     {
@@ -139,5 +148,45 @@ internal static class CausalLmTestKit
         using var single = LanguageModels.Load(folder);
         using var fromShards = LanguageModels.Load(sharded);
         Assert.Equal(single.Forward(ids, mask).bytes.ToArray(), fromShards.Forward(ids, mask).bytes.ToArray());
+    }
+
+    /// <summary>Writes the checkpoint (without <paramref name="drop"/>), and returns the one-line error loading it fails with.</summary>
+    public static NeuroLensException LoadFails(string folder, JsonObject config, IEnumerable<(string Name, long[] Shape)> keys, string? drop = null)
+    {
+        WriteCheckpoint(folder, config, keys, drop: drop);
+        var e = Assert.Throws<NeuroLensException>(() => LanguageModels.Load(folder));
+        Assert.DoesNotContain('\n', e.Message);
+        return e;
+    }
+
+    /// <summary>
+    /// With <paramref name="field"/> set to the JSON <paramref name="value"/> in the config, loading fails with an
+    /// error naming the config file and containing <paramref name="expected"/>; returns it.
+    /// </summary>
+    public static NeuroLensException UnsupportedOptionFails(string folder, JsonObject config, IEnumerable<(string Name, long[] Shape)> keys,
+        string field, string value, string expected)
+    {
+        config[field] = JsonNode.Parse(value);
+        var e = LoadFails(folder, config, keys);
+        Assert.Contains(Path.Combine(folder, "config.json"), e.Message);
+        Assert.Contains(expected, e.Message);
+        return e;
+    }
+
+    /// <summary>Loads the folder's checkpoint, runs <see cref="CheckSaveReload(ILanguageModel, string, Tensor, Tensor)"/> on it and returns the saved weights file.</summary>
+    public static ITensorSource CheckSaveReload(string folder, int vocab)
+    {
+        using var model = LanguageModels.Load(folder);
+        var (ids, mask) = Inputs(vocab);
+        CheckSaveReload(model, folder, ids, mask);
+        return TensorFile.Open(Path.Combine(folder, "saved", "model.safetensors"));
+    }
+
+    /// <summary>Writes the checkpoint and runs <see cref="CheckSharded(string, Dictionary{string, Tensor}, Tensor, Tensor, string)"/> on it.</summary>
+    public static void CheckSharded(string folder, JsonObject config, IEnumerable<(string Name, long[] Shape)> keys, int vocab)
+    {
+        var weights = WriteCheckpoint(folder, config, keys);
+        var (ids, mask) = Inputs(vocab);
+        CheckSharded(folder, weights, ids, mask);
     }
 }

@@ -13,7 +13,7 @@ internal static class CaptureCommand
 {
     public static Command Create(Func<ParseResult, CommandContext> context)
     {
-        var model = new Argument<string>("MODEL") { Description = LanguageModelInputs.ModelHelp };
+        var model = LanguageModelInputs.ModelArgument();
         var data = new Option<string>("--data") { Description = "A UTF-8 text file: cut into non-overlapping windows (causal LMs) or one text per line (encoders).", Required = true, HelpName = "TEXT" };
         var sites = new Option<string[]>("--sites")
         {
@@ -23,8 +23,8 @@ internal static class CaptureCommand
         };
         var tokens = new Option<long?>("--tokens") { Description = "Stop after this many real tokens (default: the whole file).", HelpName = "N" };
         var budget = new Option<long>("--budget-mb") { Description = "Memory for buffered rows; each time it fills, a shard is written.", DefaultValueFactory = _ => 256, HelpName = "M" };
-        var window = new Option<int?>("--window") { Description = "Causal LMs: tokens per window (default: the model's context length).", HelpName = "L" };
-        var batchSize = new Option<int>("--batch-size") { Description = "Windows or texts per forward pass.", DefaultValueFactory = _ => 4, HelpName = "B" };
+        var window = LanguageModelInputs.WindowOption();
+        var batchSize = LanguageModelInputs.BatchSizeOption();
         var command = new Command("capture",
             "Record activations (linear-layer inputs/outputs before the activation, resid_post after each block) for the real tokens of a text, "
             + "as safetensors shards with a capture.json index in --out.")
@@ -49,10 +49,7 @@ internal static class CaptureCommand
                 if (lm.Kind == ModelKind.CausalLm)
                 {
                     windowLength = LanguageModelInputs.WindowLength(lm, parse.GetValue(window));
-                    var windows = TextWindows.FromFile(dataPath, tokenizer, windowLength.Value);
-                    if (windows.Count == 0)
-                        throw new NeuroLensException($"{dataPath}: {windows.StreamLength} tokens make no window of {windowLength}; give more text or a smaller --window");
-                    batches = windows.Batches(batch);
+                    batches = LanguageModelInputs.Windows(dataPath, tokenizer, windowLength.Value).Batches(batch);
                 }
                 else
                 {

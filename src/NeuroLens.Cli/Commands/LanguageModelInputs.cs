@@ -1,3 +1,5 @@
+using System.CommandLine;
+using NeuroLens.Core;
 using NeuroLens.Core.Runtime;
 using NeuroLens.Models.BuiltIn;
 using NeuroLens.Models.Data;
@@ -12,6 +14,26 @@ internal static class LanguageModelInputs
 {
     public static readonly string ModelHelp =
         $"A Hugging Face model folder (config.json, safetensors weights, tokenizer.json or vocab.txt) or a built-in id ({string.Join(", ", BuiltInModel.All.Select(m => m.Id))}).";
+
+    /// <summary>The MODEL argument: a folder or a built-in id.</summary>
+    public static Argument<string> ModelArgument() => new("MODEL") { Description = ModelHelp };
+
+    /// <summary>--window: tokens per causal-LM window.</summary>
+    public static Option<int?> WindowOption() =>
+        new("--window") { Description = "Causal LMs: tokens per non-overlapping window (default: the model's context length).", HelpName = "L" };
+
+    /// <summary>--batch-size: windows or texts per forward pass (default 4).</summary>
+    public static Option<int> BatchSizeOption() =>
+        new("--batch-size") { Description = "Windows or texts per forward pass.", DefaultValueFactory = _ => 4, HelpName = "B" };
+
+    /// <summary>The text file's token stream cut into windows of <paramref name="length"/>; fails when not one window fits.</summary>
+    public static TextWindows Windows(string dataPath, ITextTokenizer tokenizer, int length)
+    {
+        var windows = TextWindows.FromFile(dataPath, tokenizer, length);
+        if (windows.Count == 0)
+            throw new NeuroLensException($"{dataPath}: {windows.StreamLength} tokens make no window of {length}; give more text or a smaller --window");
+        return windows;
+    }
 
     /// <summary>The model (on the --device) and its tokenizer.</summary>
     public static (ILanguageModel Model, ITextTokenizer Tokenizer, string Folder) Open(string pathOrId)

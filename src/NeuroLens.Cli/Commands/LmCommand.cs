@@ -21,10 +21,10 @@ internal static class LmCommand
 
     private static Command Eval(Func<ParseResult, CommandContext> context)
     {
-        var model = new Argument<string>("MODEL") { Description = LanguageModelInputs.ModelHelp };
+        var model = LanguageModelInputs.ModelArgument();
         var data = new Option<string>("--data") { Description = "A UTF-8 text file: one token stream cut into windows (causal LMs), or one text per line (encoders).", Required = true, HelpName = "TEXT" };
-        var window = new Option<int?>("--window") { Description = "Causal LMs: tokens per non-overlapping window (default: the model's context length).", HelpName = "L" };
-        var batchSize = new Option<int>("--batch-size") { Description = "Windows or texts per forward pass.", DefaultValueFactory = _ => 4, HelpName = "B" };
+        var window = LanguageModelInputs.WindowOption();
+        var batchSize = LanguageModelInputs.BatchSizeOption();
         var maxWindows = new Option<int?>("--max-windows") { Description = "Evaluate only the first N windows (causal) or texts (encoders).", HelpName = "N" };
         var reference = new Option<string?>("--reference") { Description = "Encoders: the reference model whose embeddings MODEL's are compared with (required for encoders).", HelpName = "MODEL" };
         var pairs = new Option<string?>("--pairs") { Description = "Encoders: a file of 'a<TAB>b' lines; top-1 retrieval accuracy of each a's b among all b's.", HelpName = "FILE" };
@@ -47,9 +47,7 @@ internal static class LmCommand
                     throw new UsageException("--reference and --pairs are for encoders; a causal LM is evaluated by perplexity");
                 int length = LanguageModelInputs.WindowLength(lm, parse.GetValue(window));
                 TextWindows windows;
-                using (timings.Measure("tokenize")) windows = TextWindows.FromFile(dataPath, tokenizer, length);
-                if (windows.Count == 0)
-                    throw new NeuroLensException($"{dataPath}: {windows.StreamLength} tokens make no window of {length}; give more text or a smaller --window");
+                using (timings.Measure("tokenize")) windows = LanguageModelInputs.Windows(dataPath, tokenizer, length);
                 PerplexityResult result;
                 using (timings.Measure("evaluate"))
                     result = ctx.WithProgress(p => Perplexity.Evaluate(lm, windows.Batches(batch, limit), p));
@@ -67,18 +65,11 @@ internal static class LmCommand
                     Perplexity = result.Value,
                     result.MeanNll,
                 };
-                var table = new CsvTable(["window", "mean_nll"]);
-                for (int i = 0; i < result.WindowNll.Count; i++) table.AddRow(i, result.WindowNll[i]);
-                ctx.Output.WriteTable("windows.csv", table);
-                ctx.Output.WriteResults(ctx.Run(), timings, summary);
-                if (ctx.Json) ctx.WriteJson(summary);
-                else
+                return WriteOutputs(ctx, timings, summary, "windows.csv", "window", "mean_nll", result.WindowNll, stdout =>
                 {
-                    ctx.Stdout.WriteLine($"perplexity {result.Value.ToString("F4", CultureInfo.InvariantCulture)}  (mean NLL {result.MeanNll.ToString("F4", CultureInfo.InvariantCulture)} nats)");
-                    ctx.Stdout.WriteLine($"{result.Windows} windows of {length} tokens, {result.Predictions} predictions; {windows.DroppedTokens} tail tokens dropped");
-                    ctx.Stdout.WriteLine($"results: {ctx.Output.Path}");
-                }
-                return ExitCodes.Success;
+                    stdout.WriteLine($"perplexity {result.Value.ToString("F4", CultureInfo.InvariantCulture)}  (mean NLL {result.MeanNll.ToString("F4", CultureInfo.InvariantCulture)} nats)");
+                    stdout.WriteLine($"{result.Windows} windows of {length} tokens, {result.Predictions} predictions; {windows.DroppedTokens} tail tokens dropped");
+                });
             }
 
             string referenceArg = parse.GetValue(reference)
@@ -119,20 +110,30 @@ internal static class LmCommand
                 Retrieval = modelRetrieval,
                 ReferenceRetrieval = referenceRetrieval,
             };
-            var cosines = new CsvTable(["text", "cosine"]);
-            for (int i = 0; i < fidelity.Cosines.Count; i++) cosines.AddRow(i, fidelity.Cosines[i]);
-            ctx.Output.WriteTable("cosines.csv", cosines);
-            ctx.Output.WriteResults(ctx.Run(), timings, encoderSummary);
-            if (ctx.Json) ctx.WriteJson(encoderSummary);
-            else
+            return WriteOutputs(ctx, timings, encoderSummary, "cosines.csv", "text", "cosine", fidelity.Cosines, stdout =>
             {
-                ctx.Stdout.WriteLine($"embedding fidelity {fidelity.MeanCosine.ToString("F6", CultureInfo.InvariantCulture)}  (mean cosine to the reference over {fidelity.Texts} texts; min {fidelity.MinCosine.ToString("F6", CultureInfo.InvariantCulture)})");
+                stdout.WriteLine($"embedding fidelity {fidelity.MeanCosine.ToString("F6", CultureInfo.InvariantCulture)}  (mean cosine to the reference over {fidelity.Texts} texts; min {fidelity.MinCosine.ToString("F6", CultureInfo.InvariantCulture)})");
                 if (modelRetrieval is not null && referenceRetrieval is not null)
-                    ctx.Stdout.WriteLine($"top-1 retrieval {modelRetrieval.Top1Accuracy:P1} ({modelRetrieval.Correct}/{modelRetrieval.Pairs}); reference {referenceRetrieval.Top1Accuracy:P1}");
-                ctx.Stdout.WriteLine($"results: {ctx.Output.Path}");
-            }
-            return ExitCodes.Success;
+                    stdout.WriteLine($"top-1 retrieval {modelRetrieval.Top1Accuracy:P1} ({modelRetrieval.Correct}/{modelRetrieval.Pairs}); reference {referenceRetrieval.Top1Accuracy:P1}");
+            });
         });
         return command;
+    }
+
+    // Writes the per-item table (index, value) and results.json, then the summary as JSON or as lines ending with the results folder.
+    private static int WriteOutputs(CommandContext ctx, Timings timings, object summary, string tableName, string indexColumn, string valueColumn,
+        IReadOnlyList<double> values, Action<TextWriter> describe)
+    {
+        var table = new CsvTable([indexColumn, valueColumn]);
+        for (int i = 0; i < values.Count; i++) table.AddRow(i, values[i]);
+        ctx.Output.WriteTable(tableName, table);
+        ctx.Output.WriteResults(ctx.Run(), timings, summary);
+        if (ctx.Json) ctx.WriteJson(summary);
+        else
+        {
+            describe(ctx.Stdout);
+            ctx.Stdout.WriteLine($"results: {ctx.Output.Path}");
+        }
+        return ExitCodes.Success;
     }
 }

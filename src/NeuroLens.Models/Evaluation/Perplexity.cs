@@ -43,29 +43,19 @@ public static class Perplexity
     {
         if (model.Kind != ModelKind.CausalLm)
             throw new NeuroLensException($"perplexity needs a causal language model; this {model.ModelType} model is an encoder (use embedding fidelity)");
-        var device = model.Module.parameters().FirstOrDefault()?.device ?? CPU;
         var windowNll = new List<double>();
         long predictions = 0;
-        foreach (var batch in batches)
+        BatchedForward.Run(model, batches, cancellation, (logits, ids, mask) =>
         {
-            using (batch)
+            var (sums, counts) = RowNll(logits, ids, mask);
+            for (int i = 0; i < sums.Length; i++)
             {
-                cancellation.ThrowIfCancellationRequested();
-                using var scope = NewDisposeScope();
-                using var _ = no_grad();
-                var ids = batch.InputIds.to(int64).to(device);
-                var mask = batch.AttentionMask.to(int64).to(device);
-                var logits = model.Forward(ids, mask);
-                var (sums, counts) = RowNll(logits, ids, mask);
-                for (int i = 0; i < sums.Length; i++)
-                {
-                    if (counts[i] == 0) continue;
-                    windowNll.Add(sums[i] / counts[i]);
-                    predictions += counts[i];
-                }
-                progress?.Report(new ProgressUpdate("perplexity", windowNll.Count, 0, "windows"));
+                if (counts[i] == 0) continue;
+                windowNll.Add(sums[i] / counts[i]);
+                predictions += counts[i];
             }
-        }
+            progress?.Report(new ProgressUpdate("perplexity", windowNll.Count, 0, "windows"));
+        });
         if (windowNll.Count == 0) throw new NeuroLensException("perplexity: no window has a next-token prediction (the text is shorter than one window?)");
         double mean = windowNll.Average();
         return new PerplexityResult(Math.Exp(mean), mean, windowNll.Count, predictions, windowNll);

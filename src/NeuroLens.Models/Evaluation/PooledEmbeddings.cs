@@ -18,23 +18,11 @@ public static class PooledEmbeddings
     {
         if (encoder.Kind != ModelKind.Encoder)
             throw new NeuroLensException($"sentence embeddings need an encoder; this {encoder.ModelType} model is a causal LM (use perplexity)");
-        var device = encoder.Module.parameters().FirstOrDefault()?.device ?? CPU;
         var parts = new List<Tensor>();
         try
         {
-            foreach (var batch in batches)
-            {
-                using (batch)
-                {
-                    cancellation.ThrowIfCancellationRequested();
-                    using var scope = NewDisposeScope();
-                    using var _ = no_grad();
-                    var ids = batch.InputIds.to(int64).to(device);
-                    var mask = batch.AttentionMask.to(int64).to(device);
-                    var hidden = encoder.Forward(ids, mask);
-                    parts.Add(BertModel.MeanPool(hidden, mask, normalize: true).to(float32).cpu().MoveToOuterDisposeScope());
-                }
-            }
+            BatchedForward.Run(encoder, batches, cancellation, (hidden, _, mask) =>
+                parts.Add(BertModel.MeanPool(hidden, mask, normalize: true).to(float32).cpu().MoveToOuterDisposeScope()));
             if (parts.Count == 0) throw new NeuroLensException("sentence embeddings: no texts were given");
             return cat(parts, 0);
         }

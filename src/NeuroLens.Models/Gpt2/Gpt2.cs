@@ -41,69 +41,6 @@ internal sealed class Gpt2Attention : nn.Module<Tensor, Tensor, Tensor>
     }
 }
 
-/// <summary>The feed-forward sublayer: c_proj(act(c_fc(x))).</summary>
-internal sealed class Gpt2Mlp : nn.Module<Tensor, Tensor>
-{
-    private readonly Linear c_fc, c_proj;
-    private readonly string act;
-
-    public Gpt2Mlp(Gpt2Config config) : base("mlp")
-    {
-        c_fc = nn.Linear(config.NEmbd, config.InnerSize);
-        c_proj = nn.Linear(config.InnerSize, config.NEmbd);
-        act = config.ActivationFunction;
-        RegisterComponents();
-    }
-
-    public override Tensor forward(Tensor x)
-    {
-        using var pre = c_fc.call(x);
-        using var activated = Activations.Apply(act, pre);
-        return c_proj.call(activated);
-    }
-}
-
-/// <summary>One pre-LN block: x + attn(ln_1 x), then + mlp(ln_2 ·).</summary>
-internal sealed class Gpt2Block : nn.Module<Tensor, Tensor, Tensor>
-{
-    private readonly LayerNorm ln_1, ln_2;
-    private readonly Gpt2Attention attn;
-    private readonly Gpt2Mlp mlp;
-
-    public Gpt2Block(Gpt2Config config) : base("block")
-    {
-        ln_1 = nn.LayerNorm(config.NEmbd, config.LayerNormEpsilon);
-        attn = new Gpt2Attention(config);
-        ln_2 = nn.LayerNorm(config.NEmbd, config.LayerNormEpsilon);
-        mlp = new Gpt2Mlp(config);
-        RegisterComponents();
-    }
-
-    public override Tensor forward(Tensor x, Tensor additiveMask)
-    {
-        using var scope = NewDisposeScope();
-        var h = x + attn.call(ln_1.call(x), additiveMask);
-        return (h + mlp.call(ln_2.call(h))).MoveToOuterDisposeScope();
-    }
-}
-
-/// <summary>The <c>transformer</c> backbone: token and position embeddings, blocks, final LayerNorm.</summary>
-internal sealed class Gpt2Backbone : nn.Module
-{
-    internal readonly Embedding wte, wpe;
-    internal readonly ModuleList<Gpt2Block> h;
-    internal readonly LayerNorm ln_f;
-
-    public Gpt2Backbone(Gpt2Config config) : base("transformer")
-    {
-        wte = nn.Embedding(config.VocabSize, config.NEmbd);
-        wpe = nn.Embedding(config.NPositions, config.NEmbd);
-        h = nn.ModuleList(Enumerable.Range(0, config.NLayer).Select(_ => new Gpt2Block(config)).ToArray());
-        ln_f = nn.LayerNorm(config.NEmbd, config.LayerNormEpsilon);
-        RegisterComponents();
-    }
-}
-
 /// <summary>
 /// A GPT-2 causal language model whose parameter names are the keys of Hugging Face's
 /// <c>GPT2LMHeadModel</c> (<c>transformer.wte.weight</c>, <c>transformer.h.{i}.attn.c_attn.weight</c>, …),
@@ -114,22 +51,28 @@ internal sealed class Gpt2Backbone : nn.Module
 /// </summary>
 public sealed class Gpt2Model : CausalLanguageModel
 {
-    private readonly Gpt2Backbone transformer;
-    private readonly Linear? lm_head;
-
     /// <summary>Creates a randomly initialised model (TorchSharp's default initialisation) on the CPU, in eval mode.</summary>
-    public Gpt2Model(Gpt2Config config) : base("GPT2LMHeadModel")
+    public Gpt2Model(Gpt2Config config)
+        : base("GPT2LMHeadModel", "gpt2", config.NEmbd, config.NLayer, config.VocabSize, config.NPositions, config.TieWordEmbeddings)
     {
         config.Validate("Gpt2Config");
         Config = config;
-        transformer = new Gpt2Backbone(config);
-        if (!config.TieWordEmbeddings) lm_head = nn.Linear(config.NEmbd, config.VocabSize, hasBias: false);
-        RegisterComponents();
-        eval();
+        Build("transformer", new CausalBackbone("transformer",
+            ("wte", nn.Embedding(config.VocabSize, config.NEmbd)),
+            ("wpe", nn.Embedding(config.NPositions, config.NEmbd)),
+            ("h", Enumerable.Range(0, config.NLayer).Select(_ => Block(config))),
+            ("ln_f", nn.LayerNorm(config.NEmbd, config.LayerNormEpsilon))), "lm_head");
     }
 
     /// <summary>The model's configuration.</summary>
     public Gpt2Config Config { get; }
+
+    // One pre-LN block: x + attn(ln_1 x), then + mlp(ln_2 ·); the feed-forward is c_proj(act(c_fc(x))).
+    private static PreNormBlock Block(Gpt2Config config) => new(
+        ("ln_1", nn.LayerNorm(config.NEmbd, config.LayerNormEpsilon)),
+        ("ln_2", nn.LayerNorm(config.NEmbd, config.LayerNormEpsilon)),
+        ("attn", new Gpt2Attention(config)),
+        ("mlp", new TwoLayerMlp("c_fc", "c_proj", config.NEmbd, config.InnerSize, config.ActivationFunction)));
 
     /// <summary>Whether a tensor (by module name) is a Conv1D weight, stored [in, out] in HF checkpoints.</summary>
     public static bool IsConv1DWeight(string name) =>
@@ -150,58 +93,13 @@ public sealed class Gpt2Model : CausalLanguageModel
         CheckpointFolder.Load(folder, Gpt2Config.FromJson, c => c.ParameterCount, c => new Gpt2Model(c), ModuleName, IsConv1DWeight, out report);
 
     /// <inheritdoc/>
-    public override string ModelType => "gpt2";
-
-    /// <inheritdoc/>
-    public override int HiddenSize => Config.NEmbd;
-
-    /// <inheritdoc/>
-    public override int NumLayers => Config.NLayer;
-
-    /// <inheritdoc/>
-    public override int VocabSize => Config.VocabSize;
-
-    /// <inheritdoc/>
-    public override int MaxPositions => Config.NPositions;
-
-    /// <inheritdoc/>
-    public override bool TiedEmbeddings => Config.TieWordEmbeddings;
-
-    /// <inheritdoc/>
     public override JsonObject ConfigJson => Config.ToJson();
-
-    /// <inheritdoc/>
-    protected override string BlockPrefix => "transformer.h.";
 
     /// <inheritdoc/>
     protected override string LinearKinds => "attn.c_attn|c_proj, mlp.c_fc|c_proj" + (TiedEmbeddings ? "" : ", or lm_head");
 
-    /// <inheritdoc/>
-    public override IReadOnlyList<IReadOnlyList<string>> FeedForwardGroups(int layer) =>
-        [[$"{BlockName(layer)}.mlp.c_fc"], [$"{BlockName(layer)}.mlp.c_proj"]];
+    private protected override string[][] FeedForwardKinds => [["mlp.c_fc"], ["mlp.c_proj"]];
 
-    /// <inheritdoc/>
-    public override Tensor Embed(Tensor inputIds)
-    {
-        using var positions = arange(inputIds.shape[1], dtype: int64, device: inputIds.device).unsqueeze(0);
-        using var tokens = transformer.wte.call(inputIds);
-        using var places = transformer.wpe.call(positions);
-        return tokens + places;
-    }
-
-    /// <inheritdoc/>
-    protected override Tensor RunBlock(int layer, Tensor hidden, Tensor additiveMask) => transformer.h[layer].call(hidden, additiveMask);
-
-    /// <inheritdoc/>
-    public override Tensor Head(Tensor hidden)
-    {
-        using var normed = transformer.ln_f.call(hidden);
-        return lm_head is not null ? lm_head.call(normed) : nn.functional.linear(normed, transformer.wte.weight!);
-    }
-
-    /// <summary>
-    /// Writes <c>config.json</c> and <c>model.safetensors</c> in HF layout (Conv1D weights transposed back to
-    /// [in, out]; no <c>lm_head.weight</c> when tied, as transformers saves it); loads in transformers as <c>GPT2LMHeadModel</c>.
-    /// </summary>
-    public override void Save(string folder) => CheckpointFolder.Save(this, Config.ToJson(), folder, IsConv1DWeight);
+    // Saved in HF layout: Conv1D weights transposed back to [in, out].
+    private protected override Func<string, bool>? StoredTransposed => IsConv1DWeight;
 }

@@ -56,10 +56,8 @@ public sealed record Gpt2Config(
         Positive(source, "n_head", NHead);
         Positive(source, "n_positions", NPositions);
         Positive(source, "n_inner", InnerSize);
-        if (NEmbd % NHead != 0)
-            throw new NeuroLensException($"{source}: n_embd {NEmbd} is not a multiple of n_head {NHead}");
-        if (!(LayerNormEpsilon > 0))
-            throw new NeuroLensException($"{source}: field layer_norm_epsilon must be positive, got {LayerNormEpsilon}");
+        MultipleOf(source, "n_embd", NEmbd, "n_head", NHead);
+        PositiveNumber(source, "layer_norm_epsilon", LayerNormEpsilon);
         Activations.Check(ActivationFunction, source, "activation_function");
     }
 
@@ -73,10 +71,10 @@ public sealed record Gpt2Config(
         if (Bool(json, source, "scale_attn_by_inverse_layer_idx") == true)
             throw new NeuroLensException($"{source}: field scale_attn_by_inverse_layer_idx true is not supported");
         var config = new Gpt2Config(
-            VocabSize: Int(json, source, "vocab_size") ?? Missing<int>(source, "vocab_size"),
-            NEmbd: Int(json, source, "n_embd", "hidden_size") ?? Missing<int>(source, "n_embd"),
-            NLayer: Int(json, source, "n_layer", "num_hidden_layers") ?? Missing<int>(source, "n_layer"),
-            NHead: Int(json, source, "n_head", "num_attention_heads") ?? Missing<int>(source, "n_head"),
+            VocabSize: RequiredInt(json, source, "vocab_size"),
+            NEmbd: RequiredInt(json, source, "n_embd", "hidden_size"),
+            NLayer: RequiredInt(json, source, "n_layer", "num_hidden_layers"),
+            NHead: RequiredInt(json, source, "n_head", "num_attention_heads"),
             NPositions: Int(json, source, "n_positions", "n_ctx", "max_position_embeddings") ?? 1024,
             NInner: Int(json, source, "n_inner"),
             ActivationFunction: TextField(json, source, "activation_function", "hidden_act") ?? "gelu_new",

@@ -64,16 +64,13 @@ public sealed record GptNeoXConfig(
         Positive(source, "num_attention_heads", NumAttentionHeads);
         Positive(source, "intermediate_size", IntermediateSize);
         Positive(source, "max_position_embeddings", MaxPositionEmbeddings);
-        if (HiddenSize % NumAttentionHeads != 0)
-            throw new NeuroLensException($"{source}: hidden_size {HiddenSize} is not a multiple of num_attention_heads {NumAttentionHeads}");
+        MultipleOf(source, "hidden_size", HiddenSize, "num_attention_heads", NumAttentionHeads);
         if (!(RotaryPct >= 0 && RotaryPct <= 1))
             throw new NeuroLensException($"{source}: field rotary_pct must be in [0, 1], got {RotaryPct}");
         if (RotaryDims % 2 != 0)
             throw new NeuroLensException($"{source}: field rotary_pct {RotaryPct} gives an odd number of rotary features ({RotaryDims}) per head");
-        if (!(RopeTheta > 0))
-            throw new NeuroLensException($"{source}: field rope_theta must be positive, got {RopeTheta}");
-        if (!(LayerNormEps > 0))
-            throw new NeuroLensException($"{source}: field layer_norm_eps must be positive, got {LayerNormEps}");
+        PositiveNumber(source, "rope_theta", RopeTheta);
+        PositiveNumber(source, "layer_norm_eps", LayerNormEps);
         Activations.Check(HiddenAct, source, "hidden_act");
     }
 
@@ -84,11 +81,11 @@ public sealed record GptNeoXConfig(
         RequireModelType(json, source, "gpt_neox", "GPTNeoX");
         var (theta, partial) = Rope(json, source, "rope_theta", "rotary_emb_base");
         var config = new GptNeoXConfig(
-            VocabSize: Int(json, source, "vocab_size") ?? Missing<int>(source, "vocab_size"),
-            HiddenSize: Int(json, source, "hidden_size") ?? Missing<int>(source, "hidden_size"),
-            NumHiddenLayers: Int(json, source, "num_hidden_layers") ?? Missing<int>(source, "num_hidden_layers"),
-            NumAttentionHeads: Int(json, source, "num_attention_heads") ?? Missing<int>(source, "num_attention_heads"),
-            IntermediateSize: Int(json, source, "intermediate_size") ?? Missing<int>(source, "intermediate_size"),
+            VocabSize: RequiredInt(json, source, "vocab_size"),
+            HiddenSize: RequiredInt(json, source, "hidden_size"),
+            NumHiddenLayers: RequiredInt(json, source, "num_hidden_layers"),
+            NumAttentionHeads: RequiredInt(json, source, "num_attention_heads"),
+            IntermediateSize: RequiredInt(json, source, "intermediate_size"),
             MaxPositionEmbeddings: Int(json, source, "max_position_embeddings") ?? 2048,
             RotaryPct: partial ?? Number(json, source, "partial_rotary_factor", "rotary_pct") ?? 0.25,
             RopeTheta: theta ?? 10000,

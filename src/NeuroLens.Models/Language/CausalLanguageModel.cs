@@ -13,26 +13,38 @@ namespace NeuroLens.Models.Language;
 /// </summary>
 public abstract class CausalLanguageModel : nn.Module<Tensor, Tensor, Tensor>, ILanguageModel
 {
-    /// <summary>Creates the root module under its TorchSharp name.</summary>
-    protected CausalLanguageModel(string name) : base(name) { }
+    /// <summary>
+    /// Creates the root module under its TorchSharp name with the family's shape; the family then calls
+    /// <see cref="Build"/> with its backbone.
+    /// </summary>
+    private protected CausalLanguageModel(string name, string modelType, int hiddenSize, int numLayers, int vocabSize,
+        int maxPositions, bool tiedEmbeddings) : base(name)
+    {
+        ModelType = modelType;
+        HiddenSize = hiddenSize;
+        NumLayers = numLayers;
+        VocabSize = vocabSize;
+        MaxPositions = maxPositions;
+        TiedEmbeddings = tiedEmbeddings;
+    }
 
     /// <inheritdoc/>
-    public abstract string ModelType { get; }
+    public string ModelType { get; }
 
     /// <inheritdoc/>
     public ModelKind Kind => ModelKind.CausalLm;
 
     /// <inheritdoc/>
-    public abstract int HiddenSize { get; }
+    public int HiddenSize { get; }
 
     /// <inheritdoc/>
-    public abstract int NumLayers { get; }
+    public int NumLayers { get; }
 
     /// <inheritdoc/>
-    public abstract int VocabSize { get; }
+    public int VocabSize { get; }
 
     /// <inheritdoc/>
-    public abstract int MaxPositions { get; }
+    public int MaxPositions { get; }
 
     /// <inheritdoc/>
     public nn.Module Module => this;
@@ -41,10 +53,37 @@ public abstract class CausalLanguageModel : nn.Module<Tensor, Tensor, Tensor>, I
     public abstract JsonObject ConfigJson { get; }
 
     /// <summary>Whether the unembedding reuses the token embedding matrix (then there is no separate head parameter).</summary>
-    public abstract bool TiedEmbeddings { get; }
+    public bool TiedEmbeddings { get; }
+
+    private CausalBackbone? backbone;
+    private string backboneName = "";
+    private Linear? unembedding;
+
+    /// <summary>
+    /// Registers the backbone under <paramref name="backboneName"/> and, unless the embeddings are tied, a bias-free
+    /// (C → V) unembedding under <paramref name="headName"/> (in that order, so parameter names are the checkpoint
+    /// keys), then switches to eval mode.
+    /// </summary>
+    private protected void Build(string backboneName, CausalBackbone backbone, string headName)
+    {
+        this.backbone = backbone;
+        this.backboneName = backboneName;
+        register_module(backboneName, backbone);
+        if (!TiedEmbeddings)
+        {
+            unembedding = nn.Linear(HiddenSize, VocabSize, hasBias: false);
+            register_module(headName, unembedding);
+        }
+        eval();
+    }
+
+    private CausalBackbone Backbone => backbone ?? throw new InvalidOperationException("the model was not built");
+
+    /// <summary>Modules are registered by <see cref="Build"/>, under the checkpoint names, not by field name.</summary>
+    protected override void RegisterComponents() { }
 
     /// <summary>The module name prefix of block i without the index, e.g. <c>gpt_neox.layers.</c>.</summary>
-    protected abstract string BlockPrefix { get; }
+    protected string BlockPrefix => $"{backboneName}.{Backbone.BlocksName}.";
 
     /// <summary>The linear layer names of one block, relative to the block (e.g. <c>attention.dense</c>), for error messages.</summary>
     protected abstract string LinearKinds { get; }
@@ -71,23 +110,31 @@ public abstract class CausalLanguageModel : nn.Module<Tensor, Tensor, Tensor>, I
     public string BlockName(int layer) => BlockPrefix + CheckLayer(layer);
 
     /// <inheritdoc/>
-    public abstract IReadOnlyList<IReadOnlyList<string>> FeedForwardGroups(int layer);
+    public IReadOnlyList<IReadOnlyList<string>> FeedForwardGroups(int layer)
+    {
+        string block = BlockName(layer);
+        return FeedForwardKinds.Select(group => (IReadOnlyList<string>)group.Select(kind => $"{block}.{kind}").ToArray()).ToArray();
+    }
+
+    /// <summary>The feed-forward groups of one block relative to the block (e.g. <c>[[mlp.c_fc], [mlp.c_proj]]</c>), in data order.</summary>
+    private protected abstract string[][] FeedForwardKinds { get; }
 
     /// <inheritdoc/>
-    public abstract Tensor Embed(Tensor inputIds);
+    public Tensor Embed(Tensor inputIds) => Backbone.Embed(inputIds);
 
     /// <inheritdoc/>
     public Tensor Block(int layer, Tensor hidden, Tensor attentionMask)
     {
         using var additive = CausalAttention.AdditiveMask(attentionMask);
-        return RunBlock(CheckLayer(layer), hidden, additive);
+        return Backbone.Block(CheckLayer(layer), hidden, additive);
     }
 
-    /// <summary>Runs block <paramref name="layer"/> (through its module's <c>call</c>) with the additive (B, 1, T, T) mask.</summary>
-    protected abstract Tensor RunBlock(int layer, Tensor hidden, Tensor additiveMask);
-
     /// <inheritdoc/>
-    public abstract Tensor Head(Tensor hidden);
+    public Tensor Head(Tensor hidden)
+    {
+        using var normed = Backbone.FinalNorm(hidden);
+        return unembedding is not null ? unembedding.call(normed) : nn.functional.linear(normed, Backbone.TokenEmbedding);
+    }
 
     /// <inheritdoc/>
     public Tensor Forward(Tensor inputIds, Tensor attentionMask)
@@ -101,7 +148,7 @@ public abstract class CausalLanguageModel : nn.Module<Tensor, Tensor, Tensor>, I
         var h = Embed(inputIds);
         for (int i = 0; i < NumLayers; i++)
         {
-            var next = RunBlock(i, h, additive);
+            var next = Backbone.Block(i, h, additive);
             h.Dispose();
             h = next;
         }
@@ -111,8 +158,14 @@ public abstract class CausalLanguageModel : nn.Module<Tensor, Tensor, Tensor>, I
     /// <summary>Next-token logits (B, T, V) of (B, T) ids with the (B, T) padding mask (1 real, 0 pad).</summary>
     public override Tensor forward(Tensor inputIds, Tensor attentionMask) => Forward(inputIds, attentionMask);
 
-    /// <inheritdoc/>
-    public abstract void Save(string folder);
+    /// <summary>
+    /// Writes <c>config.json</c> (<see cref="ConfigJson"/>) and <c>model.safetensors</c> in Hugging Face layout (no
+    /// unembedding weight when tied, as transformers saves it), so that transformers loads the folder as this family.
+    /// </summary>
+    public void Save(string folder) => CheckpointFolder.Save(this, ConfigJson, folder, StoredTransposed);
+
+    /// <summary>Which tensors (by module name) the checkpoint stores transposed, or null for none.</summary>
+    private protected virtual Func<string, bool>? StoredTransposed => null;
 
     /// <summary>The layer index, or <see cref="ArgumentOutOfRangeException"/> naming the valid range.</summary>
     protected int CheckLayer(int layer) => layer >= 0 && layer < NumLayers ? layer

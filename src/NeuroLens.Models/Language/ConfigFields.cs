@@ -88,6 +88,10 @@ internal static class ConfigFields
         return node as JsonObject ?? throw new NeuroLensException($"{source}: field {name} must be an object, got {node.ToJsonString()}");
     }
 
+    /// <summary>A required integer field: as <see cref="Int"/>, failing under the first name when it is absent.</summary>
+    public static int RequiredInt(JsonObject json, string source, params string[] names) =>
+        Int(json, source, names) ?? Missing<int>(source, names[0]);
+
     /// <summary>Fails: the required field is absent.</summary>
     public static T Missing<T>(string source, string field) =>
         throw new NeuroLensException($"{source}: field {field} is missing");
@@ -117,6 +121,19 @@ internal static class ConfigFields
     public static void Positive(string source, string field, int value)
     {
         if (value <= 0) throw new NeuroLensException($"{source}: field {field} must be a positive integer, got {value}");
+    }
+
+    /// <summary>Fails naming the field when a number is not positive (NaN included).</summary>
+    public static void PositiveNumber(string source, string field, double value)
+    {
+        if (!(value > 0)) throw new NeuroLensException($"{source}: field {field} must be positive, got {value}");
+    }
+
+    /// <summary>Fails naming both fields when <paramref name="value"/> is not a multiple of <paramref name="divisor"/>.</summary>
+    public static void MultipleOf(string source, string field, int value, string divisorField, int divisor)
+    {
+        if (value % divisor != 0)
+            throw new NeuroLensException($"{source}: {field} {value} is not a multiple of {divisorField} {divisor}");
     }
 
     /// <summary>

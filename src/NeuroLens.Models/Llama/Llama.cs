@@ -90,46 +90,6 @@ internal sealed class LlamaMlp : nn.Module<Tensor, Tensor>
     }
 }
 
-/// <summary>One pre-norm block: x + attn(norm₁ x), then + mlp(norm₂ ·).</summary>
-internal sealed class LlamaDecoderLayer : nn.Module<Tensor, Tensor, Tensor>
-{
-    private readonly RmsNorm input_layernorm, post_attention_layernorm;
-    private readonly LlamaAttention self_attn;
-    private readonly LlamaMlp mlp;
-
-    public LlamaDecoderLayer(LlamaConfig config) : base("layer")
-    {
-        input_layernorm = new RmsNorm(config.HiddenSize, config.RmsNormEps);
-        self_attn = new LlamaAttention(config);
-        post_attention_layernorm = new RmsNorm(config.HiddenSize, config.RmsNormEps);
-        mlp = new LlamaMlp(config);
-        RegisterComponents();
-    }
-
-    public override Tensor forward(Tensor x, Tensor additiveMask)
-    {
-        using var scope = NewDisposeScope();
-        var h = x + self_attn.call(input_layernorm.call(x), additiveMask);
-        return (h + mlp.call(post_attention_layernorm.call(h))).MoveToOuterDisposeScope();
-    }
-}
-
-/// <summary>The <c>model</c> backbone: token embedding, blocks, final RMSNorm.</summary>
-internal sealed class LlamaBackbone : nn.Module
-{
-    internal readonly Embedding embed_tokens;
-    internal readonly ModuleList<LlamaDecoderLayer> layers;
-    internal readonly RmsNorm norm;
-
-    public LlamaBackbone(LlamaConfig config) : base("model")
-    {
-        embed_tokens = nn.Embedding(config.VocabSize, config.HiddenSize);
-        layers = nn.ModuleList(Enumerable.Range(0, config.NumHiddenLayers).Select(_ => new LlamaDecoderLayer(config)).ToArray());
-        norm = new RmsNorm(config.HiddenSize, config.RmsNormEps);
-        RegisterComponents();
-    }
-}
-
 /// <summary>
 /// A Llama causal language model whose parameter names are the keys of Hugging Face's <c>LlamaForCausalLM</c>
 /// (<c>model.embed_tokens.weight</c>, <c>model.layers.{i}.self_attn.q_proj.weight</c>, …, <c>lm_head.weight</c>),
@@ -139,22 +99,29 @@ internal sealed class LlamaBackbone : nn.Module
 /// </summary>
 public sealed class LlamaModel : CausalLanguageModel
 {
-    private readonly LlamaBackbone model;
-    private readonly Linear? lm_head;
-
     /// <summary>Creates a randomly initialised model (TorchSharp's default initialisation; RMSNorm weights 1) on the CPU, in eval mode.</summary>
-    public LlamaModel(LlamaConfig config) : base("LlamaForCausalLM")
+    public LlamaModel(LlamaConfig config)
+        : base("LlamaForCausalLM", "llama", config.HiddenSize, config.NumHiddenLayers, config.VocabSize, config.MaxPositionEmbeddings,
+            config.TieWordEmbeddings)
     {
         config.Validate("LlamaConfig");
         Config = config;
-        model = new LlamaBackbone(config);
-        if (!config.TieWordEmbeddings) lm_head = nn.Linear(config.HiddenSize, config.VocabSize, hasBias: false);
-        RegisterComponents();
-        eval();
+        Build("model", new CausalBackbone("model",
+            ("embed_tokens", nn.Embedding(config.VocabSize, config.HiddenSize)),
+            null,
+            ("layers", Enumerable.Range(0, config.NumHiddenLayers).Select(_ => Layer(config))),
+            ("norm", new RmsNorm(config.HiddenSize, config.RmsNormEps))), "lm_head");
     }
 
     /// <summary>The model's configuration.</summary>
     public LlamaConfig Config { get; }
+
+    // One pre-norm block: x + attn(norm₁ x), then + mlp(norm₂ ·).
+    private static PreNormBlock Layer(LlamaConfig config) => new(
+        ("input_layernorm", new RmsNorm(config.HiddenSize, config.RmsNormEps)),
+        ("post_attention_layernorm", new RmsNorm(config.HiddenSize, config.RmsNormEps)),
+        ("self_attn", new LlamaAttention(config)),
+        ("mlp", new LlamaMlp(config)));
 
     /// <summary>
     /// Loads a Hugging Face Llama folder. Buffers of older checkpoints (<c>self_attn.rotary_emb.inv_freq</c>)
@@ -165,52 +132,10 @@ public sealed class LlamaModel : CausalLanguageModel
         CheckpointFolder.Load(folder, LlamaConfig.FromJson, c => c.ParameterCount, c => new LlamaModel(c), name => name, null, out report);
 
     /// <inheritdoc/>
-    public override string ModelType => "llama";
-
-    /// <inheritdoc/>
-    public override int HiddenSize => Config.HiddenSize;
-
-    /// <inheritdoc/>
-    public override int NumLayers => Config.NumHiddenLayers;
-
-    /// <inheritdoc/>
-    public override int VocabSize => Config.VocabSize;
-
-    /// <inheritdoc/>
-    public override int MaxPositions => Config.MaxPositionEmbeddings;
-
-    /// <inheritdoc/>
-    public override bool TiedEmbeddings => Config.TieWordEmbeddings;
-
-    /// <inheritdoc/>
     public override JsonObject ConfigJson => Config.ToJson();
-
-    /// <inheritdoc/>
-    protected override string BlockPrefix => "model.layers.";
 
     /// <inheritdoc/>
     protected override string LinearKinds => "self_attn.q_proj|k_proj|v_proj|o_proj, mlp.gate_proj|up_proj|down_proj" + (TiedEmbeddings ? "" : ", or lm_head");
 
-    /// <inheritdoc/>
-    public override IReadOnlyList<IReadOnlyList<string>> FeedForwardGroups(int layer) =>
-        [[$"{BlockName(layer)}.mlp.gate_proj", $"{BlockName(layer)}.mlp.up_proj"], [$"{BlockName(layer)}.mlp.down_proj"]];
-
-    /// <inheritdoc/>
-    public override Tensor Embed(Tensor inputIds) => model.embed_tokens.call(inputIds);
-
-    /// <inheritdoc/>
-    protected override Tensor RunBlock(int layer, Tensor hidden, Tensor additiveMask) => model.layers[layer].call(hidden, additiveMask);
-
-    /// <inheritdoc/>
-    public override Tensor Head(Tensor hidden)
-    {
-        using var normed = model.norm.call(hidden);
-        return lm_head is not null ? lm_head.call(normed) : nn.functional.linear(normed, model.embed_tokens.weight!);
-    }
-
-    /// <summary>
-    /// Writes <c>config.json</c> and <c>model.safetensors</c> in HF layout (no <c>lm_head.weight</c> when tied,
-    /// as transformers saves it); loads in transformers as <c>LlamaForCausalLM</c>.
-    /// </summary>
-    public override void Save(string folder) => CheckpointFolder.Save(this, Config.ToJson(), folder);
+    private protected override string[][] FeedForwardKinds => [["mlp.gate_proj", "mlp.up_proj"], ["mlp.down_proj"]];
 }

@@ -68,17 +68,13 @@ public sealed record LlamaConfig(
         Positive(source, "num_attention_heads", NumAttentionHeads);
         Positive(source, "num_key_value_heads", KeyValueHeads);
         Positive(source, "max_position_embeddings", MaxPositionEmbeddings);
-        if (HeadDim is null && HiddenSize % NumAttentionHeads != 0)
-            throw new NeuroLensException($"{source}: hidden_size {HiddenSize} is not a multiple of num_attention_heads {NumAttentionHeads}");
+        if (HeadDim is null) MultipleOf(source, "hidden_size", HiddenSize, "num_attention_heads", NumAttentionHeads);
         Positive(source, "head_dim", HeadSize);
         if (HeadSize % 2 != 0)
             throw new NeuroLensException($"{source}: field head_dim {HeadSize} must be even for the rotary embedding");
-        if (NumAttentionHeads % KeyValueHeads != 0)
-            throw new NeuroLensException($"{source}: num_attention_heads {NumAttentionHeads} is not a multiple of num_key_value_heads {KeyValueHeads}");
-        if (!(RmsNormEps > 0))
-            throw new NeuroLensException($"{source}: field rms_norm_eps must be positive, got {RmsNormEps}");
-        if (!(RopeTheta > 0))
-            throw new NeuroLensException($"{source}: field rope_theta must be positive, got {RopeTheta}");
+        MultipleOf(source, "num_attention_heads", NumAttentionHeads, "num_key_value_heads", KeyValueHeads);
+        PositiveNumber(source, "rms_norm_eps", RmsNormEps);
+        PositiveNumber(source, "rope_theta", RopeTheta);
         Activations.Check(HiddenAct, source, "hidden_act");
     }
 
@@ -91,11 +87,11 @@ public sealed record LlamaConfig(
         if (partial is { } p && p != 1.0)
             throw new NeuroLensException($"{source}: field partial_rotary_factor {p} is not supported for Llama (rotary over the whole head)");
         var config = new LlamaConfig(
-            VocabSize: Int(json, source, "vocab_size") ?? Missing<int>(source, "vocab_size"),
-            HiddenSize: Int(json, source, "hidden_size") ?? Missing<int>(source, "hidden_size"),
-            IntermediateSize: Int(json, source, "intermediate_size") ?? Missing<int>(source, "intermediate_size"),
-            NumHiddenLayers: Int(json, source, "num_hidden_layers") ?? Missing<int>(source, "num_hidden_layers"),
-            NumAttentionHeads: Int(json, source, "num_attention_heads") ?? Missing<int>(source, "num_attention_heads"),
+            VocabSize: RequiredInt(json, source, "vocab_size"),
+            HiddenSize: RequiredInt(json, source, "hidden_size"),
+            IntermediateSize: RequiredInt(json, source, "intermediate_size"),
+            NumHiddenLayers: RequiredInt(json, source, "num_hidden_layers"),
+            NumAttentionHeads: RequiredInt(json, source, "num_attention_heads"),
             NumKeyValueHeads: Int(json, source, "num_key_value_heads"),
             HeadDim: Int(json, source, "head_dim"),
             MaxPositionEmbeddings: Int(json, source, "max_position_embeddings") ?? 2048,

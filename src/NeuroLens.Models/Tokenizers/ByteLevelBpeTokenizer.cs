@@ -22,13 +22,9 @@ public sealed class ByteLevelBpeTokenizer : ITextTokenizer
 {
     private const int CacheLimit = 100_000;
 
-    private readonly Dictionary<string, int> _vocab;
-    private readonly Dictionary<int, string> _tokens;
-    private readonly Dictionary<long, (int Rank, int Id)> _merges;
-    private readonly (string First, string Second)[] _mergeList;
-    private readonly AddedTokenMatcher _matcher;
-    private readonly AddedToken[] _added; // longest content first
-    private readonly Dictionary<int, AddedToken> _addedById;
+    private readonly BpeVocabulary _bpe;
+    private readonly Action<string, int, int, List<TextToken>> _tokenizePiece; // delegates made once, not per call
+    private readonly Action<int, DecodedText> _decodeToken;
     private readonly int[] _byteIds;
     private readonly bool _unkIsBytes;
     private readonly ConcurrentDictionary<string, int[]> _cache = new(StringComparer.Ordinal);
@@ -53,57 +49,28 @@ public sealed class ByteLevelBpeTokenizer : ITextTokenizer
         bool ignoreMerges = false)
     {
         IgnoreMerges = ignoreMerges;
-        _vocab = new Dictionary<string, int>(vocab, StringComparer.Ordinal);
-        _tokens = new Dictionary<int, string>(_vocab.Count);
-        foreach (var (token, id) in _vocab)
-        {
-            if (id < 0) throw new ArgumentException($"token '{token}' has a negative id {id}", nameof(vocab));
-            if (!_tokens.TryAdd(id, token)) throw new ArgumentException($"id {id} is given to both '{_tokens[id]}' and '{token}'", nameof(vocab));
-        }
+        _bpe = new BpeVocabulary(vocab, merges, addedTokens, checkAddedIds: true);
+        _tokenizePiece = TokenizePiece;
+        _decodeToken = DecodeToken;
         PreTokenizer = preTokenizer ?? new ByteLevelPreTokenizer();
-        _mergeList = merges.ToArray();
-        _merges = new Dictionary<long, (int, int)>(_mergeList.Length);
-        for (int rank = 0; rank < _mergeList.Length; rank++)
-        {
-            var (a, b) = _mergeList[rank];
-            if (!_vocab.TryGetValue(a, out int ia)) throw new ArgumentException($"merge {rank} ('{a} {b}') names '{a}', which is not in the vocabulary", nameof(merges));
-            if (!_vocab.TryGetValue(b, out int ib)) throw new ArgumentException($"merge {rank} ('{a} {b}') names '{b}', which is not in the vocabulary", nameof(merges));
-            if (!_vocab.TryGetValue(a + b, out int ic)) throw new ArgumentException($"merge {rank} ('{a} {b}') makes '{a + b}', which is not in the vocabulary", nameof(merges));
-            _merges.TryAdd(Key(ia, ib), (rank, ic)); // a repeated merge keeps its first (highest) rank
-        }
-        _matcher = new AddedTokenMatcher(addedTokens ?? []);
-        _added = _matcher.Tokens.ToArray();
-        _addedById = new Dictionary<int, AddedToken>();
-        foreach (var t in _added)
-        {
-            if (t.Id < 0) throw new ArgumentException($"added token '{t.Content}' has a negative id {t.Id}", nameof(addedTokens));
-            if (_tokens.TryGetValue(t.Id, out var existing) && existing != t.Content && !_addedById.ContainsKey(t.Id))
-            {
-                // HF allows an added token to reuse a vocabulary id only for the same content.
-                throw new ArgumentException($"added token '{t.Content}' has id {t.Id}, which the vocabulary gives to '{existing}'", nameof(addedTokens));
-            }
-            _addedById.TryAdd(t.Id, t);
-        }
-        int? unk = null;
-        if (unkToken is not null)
-            unk = _vocab.TryGetValue(unkToken, out int u) ? u : throw new ArgumentException($"the unknown token '{unkToken}' is not in the vocabulary", nameof(unkToken));
+        int? unk = _bpe.UnknownId(unkToken);
         UnkId = unk;
-        _unkIsBytes = unk is { } uid && _tokens[uid].All(ch => ByteLevelAlphabet.TryToByte(ch, out _));
+        _unkIsBytes = unk is { } uid && _bpe.Token(uid).All(ch => ByteLevelAlphabet.TryToByte(ch, out _));
         _byteIds = new int[256];
         for (int b = 0; b < 256; b++)
         {
             string c = ByteLevelAlphabet.ToChar((byte)b).ToString();
-            _byteIds[b] = _vocab.TryGetValue(c, out int id) ? id : unk ?? -1;
+            _byteIds[b] = _bpe.TryGetId(c, out int id) ? id : unk ?? -1;
         }
         Prefix = prefix?.ToArray() ?? [];
         Suffix = suffix?.ToArray() ?? [];
-        VocabSize = Math.Max(_tokens.Count == 0 ? 0 : _tokens.Keys.Max() + 1, _addedById.Count == 0 ? 0 : _addedById.Keys.Max() + 1);
+        VocabSize = _bpe.VocabSize;
         foreach (int id in Prefix.Concat(Suffix))
             if (id < 0 || id >= VocabSize) throw new ArgumentException($"special id {id} is outside the vocabulary (size {VocabSize})", nameof(prefix));
         if (padToken is not null)
             PadId = FindToken(padToken) ?? throw new ArgumentException($"the padding token '{padToken}' is not in the vocabulary", nameof(padToken));
         else
-            PadId = _added.Where(t => t.Special).Select(t => (int?)t.Id).Min() ?? 0;
+            PadId = _bpe.FirstSpecialId ?? 0;
     }
 
     /// <inheritdoc/>
@@ -128,84 +95,42 @@ public sealed class ByteLevelBpeTokenizer : ITextTokenizer
     public IReadOnlyList<int> Suffix { get; }
 
     /// <summary>The vocabulary (token in the byte alphabet → id), added tokens not included.</summary>
-    public IReadOnlyDictionary<string, int> Vocabulary => _vocab;
+    public IReadOnlyDictionary<string, int> Vocabulary => _bpe.Vocab;
 
     /// <summary>The merges in rank order.</summary>
-    public IReadOnlyList<(string First, string Second)> Merges => _mergeList;
+    public IReadOnlyList<(string First, string Second)> Merges => _bpe.MergeList;
 
     /// <summary>The added tokens.</summary>
-    public IReadOnlyList<AddedToken> AddedTokens => _added.OrderBy(t => t.Id).ToArray();
+    public IReadOnlyList<AddedToken> AddedTokens => _bpe.Added.OrderBy(t => t.Id).ToArray();
 
     /// <summary>The id of a token (vocabulary or added), or null.</summary>
     public int? FindToken(string token) =>
-        _added.FirstOrDefault(t => t.Content == token) is { } a ? a.Id : _vocab.TryGetValue(token, out int id) ? id : null;
+        _bpe.Added.FirstOrDefault(t => t.Content == token) is { } a ? a.Id : _bpe.TryGetId(token, out int id) ? id : null;
 
     /// <summary>The string of an id: a vocabulary token in the byte alphabet, or an added token's content; null when unused.</summary>
-    public string? TokenOf(int id) => _addedById.TryGetValue(id, out var a) ? a.Content : _tokens.GetValueOrDefault(id);
+    public string? TokenOf(int id) => _bpe.TryGetAdded(id, out var a) ? a.Content : _bpe.TryGetToken(id, out var token) ? token : null;
 
     /// <inheritdoc/>
-    public IReadOnlyList<TextToken> Tokenize(string text)
-    {
-        ArgumentNullException.ThrowIfNull(text);
-        var result = new List<TextToken>(text.Length / 3 + 4);
-        int at = 0;
-        while (at < text.Length)
-        {
-            var (next, token) = _matcher.Next(text, at);
-            TokenizePiece(text, at, next - at, result);
-            if (token is null) break;
-            result.Add(new TextToken(token.Id, next, token.Content.Length));
-            at = next + token.Content.Length;
-        }
-        return result;
-    }
+    public IReadOnlyList<TextToken> Tokenize(string text) => _bpe.Tokenize(text, _tokenizePiece, text is null ? 0 : text.Length / 3 + 4);
 
     /// <inheritdoc/>
-    public IReadOnlyList<int> Encode(string text, bool addSpecialTokens = true)
-    {
-        var tokens = Tokenize(text);
-        var ids = new List<int>(tokens.Count + Prefix.Count + Suffix.Count);
-        if (addSpecialTokens) ids.AddRange(Prefix);
-        foreach (var t in tokens) ids.Add(t.Id);
-        if (addSpecialTokens) ids.AddRange(Suffix);
-        return ids;
-    }
+    public IReadOnlyList<int> Encode(string text, bool addSpecialTokens = true) => BpeVocabulary.Encode(Tokenize(text), Prefix, Suffix, addSpecialTokens);
 
     /// <inheritdoc/>
     public string Decode(IEnumerable<int> ids) => Decode(ids, skipSpecialTokens: false);
 
     /// <summary>The text of the given ids, leaving out special added tokens when <paramref name="skipSpecialTokens"/> (as HF's default decode).</summary>
-    public string Decode(IEnumerable<int> ids, bool skipSpecialTokens)
+    public string Decode(IEnumerable<int> ids, bool skipSpecialTokens) => _bpe.Decode(ids, skipSpecialTokens, _decodeToken);
+
+    // A vocabulary token's characters back to bytes (a character outside the byte alphabet stays as it is).
+    private void DecodeToken(int id, DecodedText text)
     {
-        var text = new StringBuilder();
-        var bytes = new List<byte>();
-        void Flush()
+        if (!_bpe.TryGetToken(id, out var token)) return; // unused ids decode to nothing, as in HF
+        foreach (char c in token)
         {
-            text.Append(Encoding.UTF8.GetString(bytes.ToArray()));
-            bytes.Clear();
+            if (ByteLevelAlphabet.TryToByte(c, out byte b)) text.AddByte(b);
+            else text.Append(c);
         }
-        foreach (int id in ids)
-        {
-            if (_addedById.TryGetValue(id, out var added))
-            {
-                if (skipSpecialTokens && added.Special) continue;
-                Flush();
-                text.Append(added.Content);
-                continue;
-            }
-            if (!_tokens.TryGetValue(id, out var token)) continue; // unused ids decode to nothing, as in HF
-            foreach (char c in token)
-            {
-                if (ByteLevelAlphabet.TryToByte(c, out byte b)) bytes.Add(b);
-                else
-                {
-                    Flush();
-                    text.Append(c);
-                }
-            }
-        }
-        Flush();
-        return text.ToString();
     }
 
     /// <summary>The ids of one word (a pre-tokenized piece of text), by the merges of its UTF-8 bytes (cached).</summary>
@@ -217,7 +142,7 @@ public sealed class ByteLevelBpeTokenizer : ITextTokenizer
         byte[]? rented = count > 256 ? System.Buffers.ArrayPool<byte>.Shared.Rent(count) : null;
         Span<byte> utf8 = rented is null ? stackalloc byte[256] : rented;
         utf8 = utf8[..Encoding.UTF8.GetBytes(word, utf8)];
-        if (IgnoreMerges && _vocab.TryGetValue(ByteLevelAlphabet.Encode(utf8), out int whole))
+        if (IgnoreMerges && _bpe.TryGetId(ByteLevelAlphabet.Encode(utf8), out int whole))
         {
             if (rented is not null) System.Buffers.ArrayPool<byte>.Shared.Return(rented);
             int[] one = [whole];
@@ -237,13 +162,13 @@ public sealed class ByteLevelBpeTokenizer : ITextTokenizer
             int bestRank = int.MaxValue, bestId = -1;
             long bestKey = 0;
             for (int i = 0; i + 1 < symbols.Count; i++)
-                if (_merges.TryGetValue(Key(symbols[i], symbols[i + 1]), out var m) && m.Rank < bestRank)
-                    (bestRank, bestId, bestKey) = (m.Rank, m.Id, Key(symbols[i], symbols[i + 1]));
+                if (_bpe.TryGetMerge(symbols[i], symbols[i + 1], out var m) && m.Rank < bestRank)
+                    (bestRank, bestId, bestKey) = (m.Rank, m.Id, BpeVocabulary.Key(symbols[i], symbols[i + 1]));
             if (bestId < 0) break;
             int write = 0;
             for (int i = 0; i < symbols.Count; i++)
             {
-                if (i + 1 < symbols.Count && Key(symbols[i], symbols[i + 1]) == bestKey)
+                if (i + 1 < symbols.Count && BpeVocabulary.Key(symbols[i], symbols[i + 1]) == bestKey)
                 {
                     symbols[write++] = bestId;
                     i++;
@@ -257,8 +182,6 @@ public sealed class ByteLevelBpeTokenizer : ITextTokenizer
         _cache.TryAdd(word.ToString(), ids);
         return ids;
     }
-
-    private static long Key(int a, int b) => ((long)a << 32) | (uint)b;
 
     private void TokenizePiece(string original, int start, int length, List<TextToken> result)
     {
@@ -304,5 +227,5 @@ public sealed class ByteLevelBpeTokenizer : ITextTokenizer
     }
 
     // Bytes a vocabulary token stands for: one per character of the byte alphabet; an unknown token stands for one byte.
-    private int TokenByteLength(int id) => id == UnkId && !_unkIsBytes ? 1 : _tokens[id].Length;
+    private int TokenByteLength(int id) => id == UnkId && !_unkIsBytes ? 1 : _bpe.Token(id).Length;
 }

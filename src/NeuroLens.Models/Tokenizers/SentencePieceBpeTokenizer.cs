@@ -16,12 +16,9 @@ namespace NeuroLens.Models.Tokenizers;
 public sealed class SentencePieceBpeTokenizer : ITextTokenizer
 {
     private const int CacheLimit = 100_000;
-    private readonly Dictionary<string, int> _vocab;
-    private readonly Dictionary<int, string> _tokens;
-    private readonly Dictionary<long, (int Rank, int Id)> _merges = [];
-    private readonly AddedTokenMatcher _matcher;
-    private readonly AddedToken[] _added;
-    private readonly Dictionary<int, AddedToken> _addedById = [];
+    private readonly BpeVocabulary _bpe;
+    private readonly Action<string, int, int, List<TextToken>> _tokenizePiece; // delegates made once, not per call
+    private readonly Action<int, DecodedText> _decodeToken;
     private readonly int[] _byteTokens = new int[256];
     private readonly Dictionary<int, byte> _byteOfToken = [];
     private readonly ConcurrentDictionary<string, (int Id, int Start, int Length)[]> _cache = new(StringComparer.Ordinal);
@@ -47,28 +44,13 @@ public sealed class SentencePieceBpeTokenizer : ITextTokenizer
         bool decodeBytes = true)
     {
         DecodeBytes = decodeBytes;
-        _vocab = new Dictionary<string, int>(vocab, StringComparer.Ordinal);
-        _tokens = [];
-        foreach (var (token, id) in _vocab)
-        {
-            if (id < 0) throw new ArgumentException($"token '{token}' has a negative id {id}", nameof(vocab));
-            if (!_tokens.TryAdd(id, token)) throw new ArgumentException($"id {id} is given to both '{_tokens[id]}' and '{token}'", nameof(vocab));
-        }
-        for (int rank = 0; rank < merges.Count; rank++)
-        {
-            var (a, b) = merges[rank];
-            if (!_vocab.TryGetValue(a, out int ia)) throw new ArgumentException($"merge {rank} ('{a} {b}') names '{a}', which is not in the vocabulary", nameof(merges));
-            if (!_vocab.TryGetValue(b, out int ib)) throw new ArgumentException($"merge {rank} ('{a} {b}') names '{b}', which is not in the vocabulary", nameof(merges));
-            if (!_vocab.TryGetValue(a + b, out int ic)) throw new ArgumentException($"merge {rank} ('{a} {b}') makes '{a + b}', which is not in the vocabulary", nameof(merges));
-            _merges.TryAdd(((long)ia << 32) | (uint)ib, (rank, ic));
-        }
-        _matcher = new AddedTokenMatcher(addedTokens ?? []);
-        _added = _matcher.Tokens.ToArray();
-        foreach (var t in _added) _addedById.TryAdd(t.Id, t);
-        if (unkToken is not null) UnkId = _vocab.TryGetValue(unkToken, out int u) ? u : throw new ArgumentException($"the unknown token '{unkToken}' is not in the vocabulary", nameof(unkToken));
+        _bpe = new BpeVocabulary(vocab, merges, addedTokens, checkAddedIds: false);
+        _tokenizePiece = TokenizePiece;
+        _decodeToken = DecodeToken;
+        UnkId = _bpe.UnknownId(unkToken);
         for (int b = 0; b < 256; b++)
         {
-            _byteTokens[b] = _vocab.TryGetValue($"<0x{b:X2}>", out int id) ? id : -1;
+            _byteTokens[b] = _bpe.TryGetId($"<0x{b:X2}>", out int id) ? id : -1;
             if (_byteTokens[b] >= 0) _byteOfToken[_byteTokens[b]] = (byte)b;
         }
         ByteFallback = byteFallback;
@@ -80,8 +62,8 @@ public sealed class SentencePieceBpeTokenizer : ITextTokenizer
         Replacement = replacement;
         Prefix = prefix?.ToArray() ?? [];
         Suffix = suffix?.ToArray() ?? [];
-        VocabSize = Math.Max(_tokens.Count == 0 ? 0 : _tokens.Keys.Max() + 1, _addedById.Count == 0 ? 0 : _addedById.Keys.Max() + 1);
-        PadId = UnkId ?? _added.Where(t => t.Special).Select(t => (int?)t.Id).Min() ?? 0;
+        VocabSize = _bpe.VocabSize;
+        PadId = UnkId ?? _bpe.FirstSpecialId ?? 0;
     }
 
     /// <inheritdoc/>
@@ -124,31 +106,10 @@ public sealed class SentencePieceBpeTokenizer : ITextTokenizer
     public IReadOnlyList<int> Suffix { get; }
 
     /// <inheritdoc/>
-    public IReadOnlyList<TextToken> Tokenize(string text)
-    {
-        ArgumentNullException.ThrowIfNull(text);
-        var result = new List<TextToken>();
-        int at = 0;
-        while (at < text.Length)
-        {
-            var (next, token) = _matcher.Next(text, at);
-            TokenizePiece(text, at, next - at, result);
-            if (token is null) break;
-            result.Add(new TextToken(token.Id, next, token.Content.Length));
-            at = next + token.Content.Length;
-        }
-        return result;
-    }
+    public IReadOnlyList<TextToken> Tokenize(string text) => _bpe.Tokenize(text, _tokenizePiece);
 
     /// <inheritdoc/>
-    public IReadOnlyList<int> Encode(string text, bool addSpecialTokens = true)
-    {
-        var ids = new List<int>();
-        if (addSpecialTokens) ids.AddRange(Prefix);
-        ids.AddRange(Tokenize(text).Select(t => t.Id));
-        if (addSpecialTokens) ids.AddRange(Suffix);
-        return ids;
-    }
+    public IReadOnlyList<int> Encode(string text, bool addSpecialTokens = true) => BpeVocabulary.Encode(Tokenize(text), Prefix, Suffix, addSpecialTokens);
 
     /// <inheritdoc/>
     public string Decode(IEnumerable<int> ids) => Decode(ids, skipSpecialTokens: false);
@@ -156,34 +117,15 @@ public sealed class SentencePieceBpeTokenizer : ITextTokenizer
     /// <summary>The text of the ids, leaving out special added tokens when <paramref name="skipSpecialTokens"/>.</summary>
     public string Decode(IEnumerable<int> ids, bool skipSpecialTokens)
     {
-        var text = new StringBuilder();
-        var bytes = new List<byte>();
-        void Flush()
-        {
-            text.Append(Encoding.UTF8.GetString(bytes.ToArray()));
-            bytes.Clear();
-        }
-        foreach (int id in ids)
-        {
-            if (_addedById.TryGetValue(id, out var added))
-            {
-                if (skipSpecialTokens && added.Special) continue;
-                Flush();
-                text.Append(added.Content);
-                continue;
-            }
-            if (DecodeBytes && _byteOfToken.TryGetValue(id, out byte b))
-            {
-                bytes.Add(b);
-                continue;
-            }
-            if (!_tokens.TryGetValue(id, out var token)) continue;
-            Flush();
-            text.Append(token.Replace(Replacement, ' '));
-        }
-        Flush();
-        if (StripLeadingSpace && text.Length > 0 && text[0] == ' ') text.Remove(0, 1);
-        return text.ToString();
+        string text = _bpe.Decode(ids, skipSpecialTokens, _decodeToken);
+        return StripLeadingSpace && text.Length > 0 && text[0] == ' ' ? text[1..] : text;
+    }
+
+    // A byte token to its byte (when decoding bytes), any other vocabulary token to its text with spaces for the word marker.
+    private void DecodeToken(int id, DecodedText text)
+    {
+        if (DecodeBytes && _byteOfToken.TryGetValue(id, out byte b)) text.AddByte(b);
+        else if (_bpe.TryGetToken(id, out var token)) text.Append(token.Replace(Replacement, ' '));
     }
 
     private void TokenizePiece(string original, int start, int length, List<TextToken> result)
@@ -228,14 +170,14 @@ public sealed class SentencePieceBpeTokenizer : ITextTokenizer
     {
         if (_cache.TryGetValue(word, out var cached)) return cached;
         var symbols = new List<(int Id, int Start, int Length)>();
-        if (IgnoreMerges && _vocab.TryGetValue(word, out int whole)) symbols.Add((whole, 0, word.Length));
+        if (IgnoreMerges && _bpe.TryGetId(word, out int whole)) symbols.Add((whole, 0, word.Length));
         else
         {
             for (int i = 0; i < word.Length; i++)
             {
                 int n = char.IsHighSurrogate(word[i]) && i + 1 < word.Length && char.IsLowSurrogate(word[i + 1]) ? 2 : 1;
                 string c = word.Substring(i, n);
-                if (_vocab.TryGetValue(c, out int id)) symbols.Add((id, i, n));
+                if (_bpe.TryGetId(c, out int id)) symbols.Add((id, i, n));
                 else
                 {
                     var utf8 = Encoding.UTF8.GetBytes(c);
@@ -255,7 +197,7 @@ public sealed class SentencePieceBpeTokenizer : ITextTokenizer
             {
                 int bestRank = int.MaxValue, bestId = -1, bestAt = -1;
                 for (int i = 0; i + 1 < symbols.Count; i++)
-                    if (_merges.TryGetValue(((long)symbols[i].Id << 32) | (uint)symbols[i + 1].Id, out var m) && m.Rank < bestRank)
+                    if (_bpe.TryGetMerge(symbols[i].Id, symbols[i + 1].Id, out var m) && m.Rank < bestRank)
                         (bestRank, bestId, bestAt) = (m.Rank, m.Id, i);
                 if (bestId < 0) break;
                 var (a, b) = (symbols[bestAt].Id, symbols[bestAt + 1].Id);
