@@ -60,7 +60,7 @@ public sealed class PerplexityTests
         Assert.Equal(16, batched.Predictions);
         for (int w = 0; w < 4; w++) Assert.Equal(windowNll[w], batched.WindowNll[w], 4);
         var single = Perplexity.Evaluate(model, windows.Batches(1));
-        Assert.Equal(batched.Value, single.Value, 5);
+        Assert.Equal(batched.Value, single.Value, tolerance: 1e-5 * batched.Value);
 
         var limited = Perplexity.Evaluate(model, windows.Batches(2, maxWindows: 2));
         Assert.Equal(Math.Exp(windowNll.Take(2).Average()), limited.Value, 4);
@@ -74,10 +74,11 @@ public sealed class PerplexityTests
         IReadOnlyList<int>[] sequences = [[4, 5, 6, 7, 4], [5, 9], [6, 7, 8]];
         var padded = Perplexity.Evaluate(model, [TokenBatches.RightPadded(sequences, 0)]);
         var alone = Perplexity.Evaluate(model, sequences.Select(s => TokenBatches.RightPadded([s], 0)));
-        Assert.Equal(alone.Value, padded.Value, 5);
+        // Relative tolerances: float32 sums in a different batch shape differ in the last bits.
+        Assert.Equal(alone.Value, padded.Value, tolerance: 1e-5 * alone.Value);
         Assert.Equal(4 + 1 + 2, padded.Predictions);
         double hand = Math.Exp(sequences.Average(s => Enumerable.Range(0, s.Count - 1).Average(t => -model.NextLogProbabilities(s[t])[s[t + 1]])));
-        Assert.Equal(hand, padded.Value, 4);
+        Assert.Equal(hand, padded.Value, tolerance: 1e-4 * hand);
     }
 
     [Fact]
