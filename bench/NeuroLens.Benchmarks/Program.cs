@@ -4,6 +4,7 @@ using NeuroLens.Benchmarks;
 // dotnet run -c Release --project bench/NeuroLens.Benchmarks -- [--short] [BenchmarkDotNet options, e.g. --filter '*Watershed*']
 // dotnet run -c Release --project bench/NeuroLens.Benchmarks -- dump-labels DIR SIZE   (raw label pair for tools/bench_skimage_metrics.py)
 // dotnet run -c Release --project bench/NeuroLens.Benchmarks -- dump-watershed DIR     (heights and seeds for tools/bench_skimage_watershed.py)
+// dotnet run -c Release --project bench/NeuroLens.Benchmarks -- cascade-plan [2d|3d] (planner's predicted vs measured cascade wall time, Markdown table)
 // Each class names its job through a [Config] (InProcessConfig unless it states its own); `--short` shortens InProcessConfig.
 if (args.Length == 3 && args[0] == "dump-labels")
 {
@@ -13,6 +14,11 @@ if (args.Length == 3 && args[0] == "dump-labels")
 if (args.Length == 2 && args[0] == "dump-watershed")
 {
     WatershedBenchmarks.Dump(args[1]);
+    return;
+}
+if (args.Length is 1 or 2 && args[0] == "cascade-plan")
+{
+    NeuroLens.Benchmarks.Cascade.CascadePlanCheck.Run(Console.Out, args.Length == 2 ? [args[1]] : ["2d", "3d"]);
     return;
 }
 InProcessConfig.ShortRun = args.Contains("--short");

@@ -39,4 +39,38 @@ public sealed class TransferDomainTests
         }
         finally { Directory.Delete(folder, true); }
     }
+
+    [Fact]
+    public void PngSliceFoldersGiveTheSameDomainAsATiffStack()
+    {
+        string folder = Directory.CreateTempSubdirectory("transfer-slices").FullName;
+        try
+        {
+            var image = new Volume<byte>(3, 32, 64);
+            var labels = new Volume<ushort>(3, 32, 64);
+            for (int i = 0; i < image.Data.Length; i++) { image.Data[i] = (byte)(i * 7 % 251); labels.Data[i] = (ushort)(i / 100 + 1); }
+            VolumeFile.Write(Path.Combine(folder, "image.tif"), image);
+            VolumeFile.Write(Path.Combine(folder, "labels.tif"), labels);
+            Directory.CreateDirectory(Path.Combine(folder, "image"));
+            Directory.CreateDirectory(Path.Combine(folder, "labels"));
+            // Named so that ordinal order (s1, s10, s9) differs from natural order (s1, s9, s10).
+            foreach (var (z, file) in new[] { (0, "s1.png"), (1, "s9.png"), (2, "s10.png") })
+            {
+                VolumeFile.Write(Path.Combine(folder, "image", file), new Volume<byte>(image.Crop(new Box(z, 0, 0, 1, 32, 64)).Data, 1, 32, 64, 1, 2));
+                VolumeFile.Write(Path.Combine(folder, "labels", file), new Volume<ushort>(labels.Crop(new Box(z, 0, 0, 1, 32, 64)).Data, 1, 32, 64, 1, 2));
+            }
+            var sizes = new DomainSizes { PatchSize = 32, Train = 3, Validation = 2, Test = 1 };
+            var fromStack = TransferDomain.Load($"{folder}/image.tif,{folder}/labels.tif", sizes, seed: 2);
+            var fromSlices = TransferDomain.Load($"{folder}/image,{folder}/labels", sizes, seed: 2);
+            var stackPatches = fromStack.Train.Concat(fromStack.Validation).Concat(fromStack.Test).ToList();
+            var slicePatches = fromSlices.Train.Concat(fromSlices.Validation).Concat(fromSlices.Test).ToList();
+            Assert.Equal(stackPatches.Count, slicePatches.Count);
+            for (int i = 0; i < stackPatches.Count; i++)
+            {
+                Assert.Equal(stackPatches[i].Image.Data, slicePatches[i].Image.Data);
+                Assert.Equal(stackPatches[i].Labels.Data, slicePatches[i].Labels.Data);
+            }
+        }
+        finally { Directory.Delete(folder, true); }
+    }
 }

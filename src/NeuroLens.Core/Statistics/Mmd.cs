@@ -28,7 +28,7 @@ public sealed record MmdResult(double Mmd2, double Bandwidth, double? PValue, in
 /// <para>Computation: float64 on the device of <c>x</c>; squared distances ‖a‖² − 2a·b + ‖b‖² by matmul,
 /// clamped at 0, multi-threaded through torch's intra-op threads. Every replicate (the observed split,
 /// each permutation, each bootstrap resample) is a weight vector w on the pooled rows z = [x; y], so the
-/// sums above are quadratic forms wᵀKw' and all replicates come from one product K·W. When the pooled
+/// sums above are quadratic forms wᵀKw' and all replicates come from one matrix of forms Wᵀ·K·W. When the pooled
 /// (n + m)² kernel fits <see cref="MmdOptions.MaxKernelBytes"/> it is computed once and reused for every
 /// replicate; otherwise it is computed in square tiles within the budget, never held whole, once per group
 /// of replicate columns (one group, hence one pass, unless the columns themselves exceed the budget). The
@@ -179,9 +179,11 @@ public static class Mmd
                 next++;
             }
             var w = torch.stack(columns, 1).to(device);        // [N, c]
-            var kw = kernel.Times(w);                          // [N, c]
-            double[] self = w.mul(kw).sum(dim: 0).cpu().data<double>().ToArray();    // wᵀKw per column
-            double[] withOnes = kw.narrow(1, 0, 1).mul(w).sum(dim: 0).cpu().data<double>().ToArray(); // wᵀt per column
+            var forms = kernel.Forms(w).cpu();                 // [c, c], w_aᵀ K w_b
+            var f = forms.data<double>().ToArray();
+            int c0 = (int)forms.shape[0];
+            double[] self = Enumerable.Range(0, c0).Select(c => f[c * c0 + c]).ToArray(); // wᵀKw per column
+            double[] withOnes = f[..c0];                       // 1ᵀKw = wᵀt per column
             double sumAll = self[0];                           // 1ᵀK1
             int r = first;
             foreach (int c in splits)
@@ -191,7 +193,7 @@ public static class Mmd
             }
             foreach (var (cx, cy) in pairs)
             {
-                double xy = w.narrow(1, cx, 1).mul(kw.narrow(1, cy, 1)).sum().item<double>();
+                double xy = f[cx * c0 + cy];
                 values[r++] = Statistic(options.Estimator, self[cx], self[cy], xy, n, m);
             }
         }

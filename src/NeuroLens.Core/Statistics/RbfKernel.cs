@@ -5,13 +5,14 @@ namespace NeuroLens.Core.Statistics;
 
 /// <summary>
 /// The Gaussian RBF kernel k(a, b) = exp(−‖a − b‖² / (2σ²)), or the mean of several such kernels, on the
-/// rows of a float64 matrix: products K·W of the pooled kernel matrix with weight columns, computed whole or
+/// rows of a float64 matrix: the forms Wᵀ·K·W of the pooled kernel matrix with weight columns, computed whole or
 /// in square tiles under a byte budget, and kernels of row pairs. Internal engine of <see cref="Mmd"/>.
 /// </summary>
 /// <remarks>
 /// Squared distances use ‖a‖² − 2a·b + ‖b‖² (one matmul per tile), clamped at 0; a point's distance to
 /// itself is set to exactly 0, so that k(a, a) = 1 exactly and the U-statistic can subtract the diagonal
-/// as a count. Tiles (I, J) are visited for J ≥ I only, each used for both K_IJ·W_J and K_IJᵀ·W_I.
+/// as a count. Blocks (I, J) are visited for J ≥ I only (<see cref="UpperBlocks"/>); only the forms
+/// Wᵀ·K·W leave the kernel, so each block takes one product with the weights.
 /// </remarks>
 internal sealed class RbfKernel : IDisposable
 {
@@ -69,29 +70,54 @@ internal sealed class RbfKernel : IDisposable
     /// <summary>Rows per tile: N when the kernel fits whole.</summary>
     public long TileRows => _tile;
 
-    /// <summary>K·W for weight columns W [N, c]; one pass over the kernel tiles, or a matmul with the held kernel.</summary>
-    public Tensor Times(Tensor w)
+    /// <summary>
+    /// All bilinear forms F = Wᵀ·K·W of the weight columns W [N, c] (F[a, b] = w_aᵀ K w_b), in one pass over
+    /// the kernel: with the whole kernel held, Wᵀ(K·W); otherwise over the blocks (I, J) of the upper
+    /// triangle, each adding G = W_Iᵀ·(K_IJ·W_J) and, off the diagonal, its mirror Gᵀ (K is symmetric, so
+    /// w_Jᵀ K_JI v_I = v_Iᵀ K_IJ w_J). One product K_IJ·W_J per block where K·W needed two off the
+    /// diagonal; each diagonal tile is cut into halves, so that its lower-left quarter is never computed.
+    /// </summary>
+    public Tensor Forms(Tensor w)
     {
         if (FitsWhole)
         {
             _whole ??= Block(0, _z.shape[0], 0, _z.shape[0]);
-            return _whole.mm(w);
+            using var kw = _whole.mm(w);
+            return w.t().mm(kw);
         }
-        long n = _z.shape[0];
-        var q = torch.zeros(w.shape, ScalarType.Float64, w.device);
-        for (long i0 = 0; i0 < n; i0 += _tile)
+        long c = w.shape[1];
+        var forms = torch.zeros([c, c], ScalarType.Float64, w.device);
+        foreach (var (i0, bi, j0, bj) in UpperBlocks(_z.shape[0], _tile))
         {
-            long bi = Math.Min(_tile, n - i0);
-            for (long j0 = i0; j0 < n; j0 += _tile)
-            {
-                using var scope = NewDisposeScope();
-                long bj = Math.Min(_tile, n - j0);
-                var k = Block(i0, bi, j0, bj);
-                q.narrow(0, i0, bi).addmm_(k, w.narrow(0, j0, bj));
-                if (j0 != i0) q.narrow(0, j0, bj).addmm_(k.t(), w.narrow(0, i0, bi));
-            }
+            using var scope = NewDisposeScope();
+            var k = Block(i0, bi, j0, bj);
+            var g = w.narrow(0, i0, bi).t().mm(k.mm(w.narrow(0, j0, bj)));
+            forms.add_(g);
+            if (i0 != j0) forms.add_(g.t());
         }
-        return q;
+        return forms;
+    }
+
+    /// <summary>
+    /// Blocks (i0, rows, j0, columns) that cover the upper triangle of an n × n symmetric matrix once, the
+    /// diagonal blocks included: tiles (I, J ≥ I) of <paramref name="tile"/> rows, each diagonal tile of at
+    /// least 256 rows replaced by its two diagonal halves and the upper-right quarter between them.
+    /// </summary>
+    internal static IEnumerable<(long I0, long Rows, long J0, long Columns)> UpperBlocks(long n, long tile)
+    {
+        for (long i0 = 0; i0 < n; i0 += tile)
+        {
+            long bi = Math.Min(tile, n - i0);
+            if (bi >= 256)
+            {
+                long h = bi / 2;
+                yield return (i0, h, i0, h);
+                yield return (i0, h, i0 + h, bi - h);
+                yield return (i0 + h, bi - h, i0 + h, bi - h);
+            }
+            else yield return (i0, bi, i0, bi);
+            for (long j0 = i0 + tile; j0 < n; j0 += tile) yield return (i0, bi, j0, Math.Min(tile, n - j0));
+        }
     }
 
     /// <summary>k(a_i, b_i) for paired rows a, b [p, d]: the distance of each pair taken directly, not expanded.</summary>
@@ -107,12 +133,15 @@ internal sealed class RbfKernel : IDisposable
         using var scope = NewDisposeScope();
         if (_scales.Length == 1)
         {
-            // One bandwidth s = −1/(2σ²): fold s into the small factors instead of the tile, so the tile
-            // takes four elementwise passes instead of six: (−2s·a)·bᵀ + s‖a‖² + s‖b‖², clamped at 0 from
-            // above (distances are ≥ 0 and s < 0), then exp. The tile is memory-bound; the product is not.
+            // One bandwidth s = −1/(2σ²): the exponent s‖a − b‖² = (−2s·a)·b + s‖a‖² + s‖b‖² comes out of a
+            // single product of rows augmented by two columns, [−2s·a, s‖a‖², 1]·[b, 1, s‖b‖²]ᵀ, so the tile
+            // (memory-bound, unlike the product) takes two elementwise passes: the clamp at 0 from above
+            // (distances are ≥ 0 and s < 0) and exp.
             double s = _scales[0];
-            var k = _z.narrow(0, i0, bi).mul(-2.0 * s).mm(_z.narrow(0, j0, bj).t());
-            k.add_(_norms.narrow(0, i0, bi).mul(s).unsqueeze(1)).add_(_norms.narrow(0, j0, bj).mul(s).unsqueeze(0)).clamp_max_(0.0);
+            var rows = torch.cat([_z.narrow(0, i0, bi).mul(-2.0 * s), _norms.narrow(0, i0, bi).mul(s).unsqueeze(1), torch.ones([bi, 1], ScalarType.Float64, _z.device)], 1);
+            var columns = torch.cat([_z.narrow(0, j0, bj), torch.ones([bj, 1], ScalarType.Float64, _z.device), _norms.narrow(0, j0, bj).mul(s).unsqueeze(1)], 1);
+            var k = rows.mm(columns.t());
+            k.clamp_max_(0.0);
             if (i0 == j0) k.diagonal().zero_();
             return k.exp_().MoveToOuterDisposeScope();
         }

@@ -19,11 +19,14 @@ public enum VolumeFormat
     Npy,
     /// <summary>NumPy <c>.npz</c> archive; one named array is read (<see cref="VolumeReadOptions.Dataset"/>), as for <see cref="Npy"/>.</summary>
     Npz,
+    /// <summary>A folder of 2D PNG or TIFF images, one per z slice, in natural name order (<see cref="SliceFolder"/>); read only.</summary>
+    Slices,
 }
 
 /// <summary>
 /// One entry point for volume files. Reading detects the format from the file's first bytes (PNG,
-/// JPEG, TIFF, HDF5, NumPy .npy and zip (.npz) signatures) or, for a folder, from its zarr metadata;
+/// JPEG, TIFF, HDF5, NumPy .npy and zip (.npz) signatures) or, for a folder, from its zarr metadata
+/// or, failing that, its PNG or TIFF files, read as z slices (<see cref="SliceFolder"/>);
 /// writing picks it from the extension: <c>.png .jpg .jpeg .tif .tiff .ome.tif .ome.tiff .h5 .hdf5
 /// .zarr .npy .npz</c>. NumPy files (<see cref="NpyFormat"/>) have no voxel size: it reads as 1. Volumes are C order
 /// <c>[channel, z, y, x]</c>; voxel sizes z-y-x in the file's unit. Failures are one-line
@@ -38,6 +41,7 @@ public static class VolumeFile
         var format = Detect(path);
         if (format == VolumeFormat.Zarr && !OmeZarr.IsArray(path)) return OmeZarr.Read(path, options.Level, options.Region, options.MaxBytes);
         if (options.Level != 0) throw new VolumeFileException(path, $"level {options.Level} asked of a {format} file, which has one resolution level.");
+        if (format == VolumeFormat.Slices) return SliceFolder.Read(path, options.Region, options.MaxBytes);
         if (format == VolumeFormat.Zarr) return ZarrArray.Open(path).Read(options.Region, options.MaxBytes);
         if (format == VolumeFormat.Hdf5) return Hdf5Format.Read(path, options.Dataset, options.MaxBytes, options.Region);
         var volume = format switch
@@ -72,6 +76,7 @@ public static class VolumeFile
             VolumeFormat.Tiff => TiffFormat.Describe(path),
             VolumeFormat.Hdf5 => Hdf5Format.Describe(path, options.Dataset),
             VolumeFormat.Npy or VolumeFormat.Npz => NpyFormat.Describe(path, options.Dataset),
+            VolumeFormat.Slices => SliceFolder.Describe(path, options.MaxBytes),
             _ => OmeZarr.IsArray(path) ? ZarrArray.Open(path).Describe() : OmeZarr.Describe(path),
         };
     }
@@ -104,7 +109,8 @@ public static class VolumeFile
         if (Directory.Exists(path))
         {
             if (File.Exists(Path.Combine(path, ".zattrs")) || File.Exists(Path.Combine(path, ".zarray"))) return VolumeFormat.Zarr;
-            throw new VolumeFileException(path, "folder is not a zarr store (no .zattrs or .zarray).");
+            if (SliceFolder.HasSlices(path)) return VolumeFormat.Slices;
+            throw new VolumeFileException(path, "folder is neither a zarr store (no .zattrs or .zarray) nor a folder of PNG or TIFF slices.");
         }
         if (!File.Exists(path)) throw new VolumeFileException(path, "file not found.");
         Span<byte> head = stackalloc byte[8];

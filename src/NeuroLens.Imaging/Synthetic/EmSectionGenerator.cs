@@ -266,13 +266,16 @@ public static class EmSectionGenerator
 
     /// <summary>
     /// Draws the placed organelles over the cytoplasm: mitochondria as a dark matrix with lighter cristae
-    /// lamellae across the long axis inside a dark double membrane; vesicles as a dark membrane ring
-    /// around a slightly lighter lumen.
+    /// lamellae across the long axis inside a dark double membrane; vesicles as a dark membrane ring of
+    /// the preset's membrane thickness around a slightly lighter lumen.
     /// </summary>
     internal static void RenderOrganelles(float[] image, ObjectPlacer placer, EmSectionOptions options)
     {
         int h = options.Height, w = options.Width;
         double period = Math.Max(3, options.MitochondriaRadius * 0.7);
+        // A vesicle's membrane is the same bilayer as a cell's: a dark profile of the preset's membrane
+        // thickness (FWHM → σ), centred one σ inside the surface.
+        double membrane = Math.Max(0.7, options.MembraneThickness / 2.3548);
         for (long i = 0; i < image.LongLength; i++)
         {
             uint id = placer.Labels[i];
@@ -290,7 +293,7 @@ public static class EmSectionGenerator
             }
             else
             {
-                double ring = Math.Exp(-0.5 * Math.Pow((inside - 0.7) / 0.7, 2));
+                double ring = Math.Exp(-0.5 * Math.Pow((inside - membrane) / membrane, 2));
                 v = Math.Min(1, v * 1.08) * (1 - obj.Intensity * ring);
             }
             image[i] = (float)v;

@@ -108,6 +108,44 @@ public class MmdTests
     }
 
     [Fact]
+    public void BlockwiseWithHalvedDiagonalTilesEqualsUnblocked()
+    {
+        // 320 + 280 rows; 720,000 bytes give 300-row tiles, whose diagonal tiles (≥ 256 rows) are cut in halves.
+        using var x = Normal(320, 6, 0.0, 11);
+        using var y = Normal(280, 6, 0.2, 12);
+        foreach (var estimator in new[] { MmdEstimator.Unbiased, MmdEstimator.Biased })
+        {
+            var options = new MmdOptions { Estimator = estimator, Permutations = 20, BootstrapResamples = 10, Seed = 3 };
+            var whole = Mmd.Compute(x, y, options);
+            var tiled = Mmd.Compute(x, y, options with { MaxKernelBytes = 720_000 });
+            Assert.Equal(whole.Mmd2, tiled.Mmd2, 1e-9 * Math.Abs(whole.Mmd2));
+            Assert.Equal(whole.PValue!.Value, tiled.PValue!.Value, 1e-12);
+            Assert.Equal(whole.Lower!.Value, tiled.Lower!.Value, 1e-9 * Math.Abs(whole.Lower.Value));
+            Assert.Equal(whole.Upper!.Value, tiled.Upper!.Value, 1e-9 * Math.Abs(whole.Upper.Value));
+        }
+    }
+
+    [Theory]
+    [InlineData(70, 22)]
+    [InlineData(600, 300)]
+    [InlineData(1000, 257)]
+    [InlineData(5, 5)]
+    public void UpperBlocksCoverTheUpperTriangleOnce(long n, long tile)
+    {
+        var count = new int[n, n];
+        foreach (var (i0, rows, j0, columns) in RbfKernel.UpperBlocks(n, tile))
+        {
+            Assert.True(rows <= tile && columns <= tile);
+            // A diagonal block (i0 = j0) is symmetric and stands for each of its pairs once; any other
+            // block stands for each of its entries and their mirrors.
+            for (long i = i0; i < i0 + rows; i++)
+                for (long j = i0 == j0 ? i : j0; j < j0 + columns; j++) count[Math.Min(i, j), Math.Max(i, j)]++;
+        }
+        for (long i = 0; i < n; i++)
+            for (long j = i; j < n; j++) Assert.Equal(1, count[i, j]);
+    }
+
+    [Fact]
     public void UnbiasedIsNearZeroForOneDistributionAndClearlyPositiveForAShift()
     {
         // 20 pairs of samples of N(0, I₃): the unbiased mean is within 3 standard errors of 0, the biased one is
