@@ -54,6 +54,7 @@ internal static class App
         root.Subcommands.Add(CascadeCommand.Create(context));
         root.Subcommands.Add(ModelCommand.Create(context));
         root.Subcommands.Add(StatsCommand.Create(context));
+        root.Subcommands.Add(PruneLayerCommand.Create(context));
         root.Subcommands.Add(TransferCommand.Create(context));
         root.Subcommands.Add(ReproduceCommand.Create(context));
         return root;
