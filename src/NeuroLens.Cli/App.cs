@@ -53,6 +53,8 @@ internal static class App
         root.Subcommands.Add(UnetCommand.Create(context));
         root.Subcommands.Add(CascadeCommand.Create(context));
         root.Subcommands.Add(ModelCommand.Create(context));
+        root.Subcommands.Add(LmCommand.Create(context));
+        root.Subcommands.Add(CaptureCommand.Create(context));
         root.Subcommands.Add(StatsCommand.Create(context));
         root.Subcommands.Add(PruneLayerCommand.Create(context));
         root.Subcommands.Add(TransferCommand.Create(context));

@@ -1,0 +1,45 @@
+using NeuroLens.Core.Runtime;
+using NeuroLens.Models.BuiltIn;
+using NeuroLens.Models.Data;
+using NeuroLens.Models.Language;
+using NeuroLens.Models.Tokenizers;
+using TorchSharp;
+
+namespace NeuroLens.Cli.Commands;
+
+/// <summary>What the language-model commands share: opening a model with its tokenizer, and text batches for it.</summary>
+internal static class LanguageModelInputs
+{
+    public static readonly string ModelHelp =
+        $"A Hugging Face model folder (config.json, safetensors weights, tokenizer.json or vocab.txt) or a built-in id ({string.Join(", ", BuiltInModel.All.Select(m => m.Id))}).";
+
+    /// <summary>The model (on the --device) and its tokenizer.</summary>
+    public static (ILanguageModel Model, ITextTokenizer Tokenizer, string Folder) Open(string pathOrId)
+    {
+        var folder = ModelLocator.Resolve(pathOrId);
+        var model = LanguageModels.Load(folder);
+        try
+        {
+            var tokenizer = TokenizerLoader.Load(folder, model.MaxPositions);
+            if (ComputeSettings.Device.type != DeviceType.CPU) model.Module.to(ComputeSettings.Device);
+            return (model, tokenizer, folder);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The window length: the option, or the model's context length; checked against it.</summary>
+    public static int WindowLength(ILanguageModel model, int? window)
+    {
+        int length = window ?? model.MaxPositions;
+        if (length < 2 || length > model.MaxPositions)
+            throw new UsageException($"--window: expected 2..{model.MaxPositions} tokens (the model's context length), got {length}");
+        return length;
+    }
+
+    public static int Positive(int value, string option) =>
+        value >= 1 ? value : throw new UsageException($"{option}: expected a number ≥ 1, got {value}");
+}
