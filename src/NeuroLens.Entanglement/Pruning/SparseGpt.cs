@@ -60,39 +60,25 @@ public static class SparseGpt
         {
             using var blockScope = NewDisposeScope();
             long i2 = Math.Min(i1 + block, columns), count = i2 - i1;
-            var w1 = w.narrow(1, i1, count).clone();
-            var q1 = zeros_like(w1);
-            var err1 = zeros_like(w1);
+            var w1 = w.narrow(1, i1, count);
             var hinv1 = hinv.narrow(0, i1, count).narrow(1, i1, count);
             var d1 = hinvDiagonal.narrow(0, i1, count);
-            Tensor mask1;
+            bool[]? mask = null;
             if (!sparsity.IsNM)
             {
                 // Exactly round(s·rows·i2) − round(s·rows·i1) zeros in this block, lowest w²/U_jj² first.
                 long k = sparsity.ZerosIn(rows * i2) - sparsity.ZerosIn(rows * i1);
                 var scores = (w1.square() / d1.square().unsqueeze(0)).flatten();
-                mask1 = zeros(rows * count, dtype: ScalarType.Bool, device: device);
-                if (k > 0) PruningMask.Mark(mask1, 0, scores.sort(0, stable: true).Indices.narrow(0, 0, k));
-                mask1 = mask1.reshape(rows, count);
+                var flat = zeros(rows * count, dtype: ScalarType.Bool, device: device);
+                if (k > 0) PruningMask.Mark(flat, 0, scores.sort(0, stable: true).Indices.narrow(0, 0, k));
+                mask = flat.cpu().data<bool>().ToArray();
             }
-            else mask1 = zeros(rows, count, dtype: ScalarType.Bool, device: device);
-
-            for (long i = 0; i < count; i++)
-            {
-                using var columnScope = NewDisposeScope();
-                if (sparsity.IsNM && i % sparsity.M == 0)
-                {
-                    var group = w1.narrow(1, i, sparsity.M).square() / d1.narrow(0, i, sparsity.M).square().unsqueeze(0);
-                    var lowest = group.sort(1, stable: true).Indices.narrow(1, 0, sparsity.N) + i;
-                    PruningMask.Mark(mask1, 1, lowest);
-                }
-                var wi = w1[.., i];
-                var q = wi.masked_fill(mask1[.., i], 0f);
-                q1[.., i] = q;
-                var err = (wi - q) / hinv1[i, i];
-                w1.narrow(1, i, count - i).sub_(err.unsqueeze(1).matmul(hinv1.narrow(0, i, 1).narrow(1, i, count - i)));
-                err1[.., i] = err;
-            }
+            float[] values = w1.contiguous().cpu().data<float>().ToArray();   // rows × count, updated in place
+            float[] factor = hinv1.contiguous().cpu().data<float>().ToArray(); // count × count
+            var errors = new float[rows * count];
+            ObsBlock(values, errors, factor, mask, (int)rows, (int)count, sparsity);
+            var q1 = tensor(values, [rows, count]).to(device);
+            var err1 = tensor(errors, [rows, count]).to(device);
             w.narrow(1, i1, count).copy_(q1);
             if (i2 < columns)
                 w.narrow(1, i2, columns - i2).sub_(err1.matmul(hinv.narrow(0, i1, count).narrow(1, i2, columns - i2)));
@@ -120,5 +106,65 @@ public static class SparseGpt
         }
         throw new NeuroLensException(
             $"SparseGPT: the damped Hessian is not positive definite even with damping {options.Damping + options.DampingIncrement * options.DampingRetries:G3} × mean(diag H) ({options.DampingRetries} retries); give more calibration tokens or a larger damping.");
+    }
+
+    // The sequential OBS updates inside one block. Rows are independent here (the unstructured mask is
+    // fixed for the block, the N:M choice is per row), so they run in parallel; each row walks the
+    // block's columns in order: q = 0 if pruned, err = (w_j − q)/U_jj, w[j:] −= err · U[j, j:].
+    // On return values holds Q1 (the pruned block) and errors holds Err1.
+    private static void ObsBlock(float[] values, float[] errors, float[] factor, bool[]? mask, int rows, int count, SparsitySpec sparsity)
+    {
+        System.Threading.Tasks.Parallel.For(0, rows, NeuroLens.Core.Runtime.ComputeSettings.ParallelOptions, r =>
+        {
+            var w = values.AsSpan(r * count, count);
+            var err = errors.AsSpan(r * count, count);
+            Span<bool> rowMask = count <= 4096 ? stackalloc bool[count] : new bool[count];
+            if (mask is not null) mask.AsSpan(r * count, count).CopyTo(rowMask);
+            for (int i = 0; i < count; i++)
+            {
+                float d = factor[i * count + i];
+                if (sparsity.IsNM && i % sparsity.M == 0) ChooseNM(w, factor, count, i, sparsity, rowMask);
+                if (!rowMask[i]) continue; // kept: q = w, err = 0, nothing to propagate
+                float e = w[i] / d;
+                err[i] = e;
+                var target = w[i..];
+                var source = factor.AsSpan(i * count + i, count - i);
+                int j = 0;
+                if (System.Numerics.Vector.IsHardwareAccelerated)
+                {
+                    var ve = new System.Numerics.Vector<float>(e);
+                    int width = System.Numerics.Vector<float>.Count;
+                    for (; j + width <= target.Length; j += width)
+                    {
+                        var t = new System.Numerics.Vector<float>(target[j..]);
+                        (t - ve * new System.Numerics.Vector<float>(source[j..])).CopyTo(target[j..]);
+                    }
+                }
+                for (; j < target.Length; j++) target[j] -= e * source[j];
+                w[i] = 0f;
+            }
+        });
+    }
+
+    // N lowest w²/U_jj² among columns i..i+M of one row (ties to the lower column).
+    private static void ChooseNM(Span<float> w, float[] factor, int count, int i, SparsitySpec sparsity, Span<bool> rowMask)
+    {
+        Span<float> scores = stackalloc float[sparsity.M];
+        Span<int> order = stackalloc int[sparsity.M];
+        for (int c = 0; c < sparsity.M; c++)
+        {
+            float d = factor[(i + c) * count + i + c];
+            scores[c] = w[i + c] * w[i + c] / (d * d);
+            order[c] = c;
+        }
+        // Insertion sort by (score, index): M is small.
+        for (int a = 1; a < sparsity.M; a++)
+        {
+            int key = order[a];
+            int b = a - 1;
+            while (b >= 0 && scores[order[b]] > scores[key]) { order[b + 1] = order[b]; b--; }
+            order[b + 1] = key;
+        }
+        for (int c = 0; c < sparsity.N; c++) rowMask[i + order[c]] = true;
     }
 }
