@@ -42,6 +42,22 @@ internal sealed class LinearInputRecorder : IDisposable
         return result;
     }
 
+    /// <summary>Runs every batch through the whole model and returns each named layer's inputs at real tokens.</summary>
+    public static Dictionary<string, Tensor> Record(ILanguageModel model, TokenData data, IReadOnlyList<string> names)
+    {
+        var device = model.Module.parameters().FirstOrDefault()?.device ?? CPU;
+        using var recorder = new LinearInputRecorder(model, names);
+        using var _ = no_grad();
+        foreach (var (ids, mask) in data.Batches)
+        {
+            using var scope = NewDisposeScope();
+            var m = mask.to(device);
+            recorder.Positions = m.flatten().nonzero().squeeze(1);
+            model.Forward(ids.to(device), m);
+        }
+        return names.ToDictionary(n => n, recorder.Take);
+    }
+
     public void Dispose()
     {
         foreach (var remove in _removers) remove();

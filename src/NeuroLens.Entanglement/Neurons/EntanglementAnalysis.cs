@@ -22,20 +22,7 @@ public static class EntanglementAnalysis
             .ToList();
         if (layers.Count == 0)
             throw new NeuroLensException($"entangle: no linear layer matches {string.Join(", ", options.Layers)}");
-        var device = model.Module.parameters().FirstOrDefault()?.device ?? CPU;
-        var inputs = new Dictionary<string, Tensor>();
-        using (var recorder = new LinearInputRecorder(model, layers))
-        using (no_grad())
-        {
-            foreach (var (ids, mask) in data.Batches)
-            {
-                using var scope = NewDisposeScope();
-                var m = mask.to(device);
-                recorder.Positions = m.flatten().nonzero().squeeze(1);
-                model.Forward(ids.to(device), m);
-            }
-            foreach (var name in layers) inputs[name] = recorder.Take(name);
-        }
+        var inputs = LinearInputRecorder.Record(model, data, layers);
 
         var neurons = new List<NeuronRecord>();
         var summaries = new List<LayerEntanglement>();
