@@ -29,7 +29,7 @@ internal static class ExpandCommand
             string modelArg = parse.GetValue(model)!;
             var timings = new Timings();
             bool reload = Directory.Exists(modelArg) && File.Exists(Path.Combine(modelArg, "expansion.json"));
-            var (m, tokenizer, _) = LanguageModelInputs.Open(modelArg);
+            var (m, tokenizer, sourceFolder) = LanguageModelInputs.Open(modelArg);
             using var _m = m;
             int length = parse.GetValue(window) ?? (m.Kind == NeuroLens.Models.Language.ModelKind.Encoder ? Math.Min(128, m.MaxPositions) : m.MaxPositions);
             using var evaluation = TokenData.FromText(m, tokenizer, EntangleCommand.ReadText(parse.GetValue(eval)!), long.MaxValue, length);
@@ -63,7 +63,11 @@ internal static class ExpandCommand
             EvaluationScore score;
             using (timings.Measure("evaluate")) score = evaluator.Evaluate(expanded.Model);
             string? saveDir = parse.GetValue(save);
-            if (saveDir is not null) expanded.Save(saveDir);
+            if (saveDir is not null)
+            {
+                expanded.Save(saveDir);
+                LanguageModelInputs.CopyTokenizerFiles(sourceFolder, saveDir);
+            }
             if (reload) expanded.Model.Dispose();
 
             var folder = ctx.Output;

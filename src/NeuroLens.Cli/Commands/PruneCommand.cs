@@ -25,7 +25,7 @@ internal static class PruneCommand
         command.SetAction(parse =>
         {
             var ctx = context(parse);
-            var (m, tokenizer, _) = LanguageModelInputs.Open(parse.GetValue(model)!);
+            var (m, tokenizer, sourceFolder) = LanguageModelInputs.Open(parse.GetValue(model)!);
             using var _m = m;
             int length = parse.GetValue(window) ?? (m.Kind == NeuroLens.Models.Language.ModelKind.Encoder ? Math.Min(128, m.MaxPositions) : m.MaxPositions);
             var options = new PruningOptions
@@ -44,7 +44,11 @@ internal static class PruneCommand
                 reports = ctx.WithProgress(p => ModelPruner.Prune(m, calibration, options, parse.GetValue(layers), p));
             using (timings.Measure("evaluate pruned")) pruned = evaluator.Evaluate(m);
             string? saveDir = parse.GetValue(save);
-            if (saveDir is not null) m.Save(saveDir);
+            if (saveDir is not null)
+            {
+                m.Save(saveDir);
+                LanguageModelInputs.CopyTokenizerFiles(sourceFolder, saveDir);
+            }
 
             var folder = ctx.Output;
             var table = new CsvTable("layer", "requested", "achieved", "reconstruction_error", "damping", "damping_retries", "dead_inputs");
