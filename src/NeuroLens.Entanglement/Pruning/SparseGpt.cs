@@ -53,6 +53,7 @@ public static class SparseGpt
             w.masked_fill_(dead.unsqueeze(0), 0f);
         }
         var (hinv, damping, retries) = InverseFactor(h, options);
+        h.Dispose();
 
         int block = options.BlockSize;
         var hinvDiagonal = hinv.diagonal();
@@ -94,14 +95,20 @@ public static class SparseGpt
         {
             double fraction = options.Damping + options.DampingIncrement * attempt;
             using var scope = NewDisposeScope();
+            // Each intermediate is freed as soon as the next exists, so at most two d_in² matrices live beside H.
             var damped = h.clone();
             damped.diagonal().add_(fraction * meanDiagonal);
             var (lower, info) = linalg.cholesky_ex(damped);
+            damped.Dispose();
             if (info.item<int>() != 0) continue;
             var inverse = cholesky_inverse(lower);
+            lower.Dispose();
             var (lowerOfInverse, info2) = linalg.cholesky_ex(inverse);
+            inverse.Dispose();
+            if (info2.item<int>() != 0) continue;
             var upper = lowerOfInverse.t().contiguous(); // H⁻¹ = L Lᵀ = Uᵀ U with U = Lᵀ
-            if (info2.item<int>() != 0 || !upper.isfinite().all().item<bool>()) continue;
+            lowerOfInverse.Dispose();
+            if (!upper.isfinite().all().item<bool>()) continue;
             return (upper.MoveToOuterDisposeScope(), fraction, attempt);
         }
         throw new NeuroLensException(
