@@ -56,6 +56,10 @@ internal static class App
         root.Subcommands.Add(LmCommand.Create(context));
         root.Subcommands.Add(CaptureCommand.Create(context));
         root.Subcommands.Add(StatsCommand.Create(context));
+        root.Subcommands.Add(PruneLayerCommand.Create(context));
+        root.Subcommands.Add(EntangleCommand.Create(context));
+        root.Subcommands.Add(PruneCommand.Create(context));
+        root.Subcommands.Add(ExpandCommand.Create(context));
         root.Subcommands.Add(TransferCommand.Create(context));
         root.Subcommands.Add(CorpusCommand.Create(context));
         root.Subcommands.Add(ReproduceCommand.Create(context));

@@ -1,5 +1,6 @@
 using NeuroLens.Cascade;
 using NeuroLens.Core.Reproduction;
+using NeuroLens.Entanglement;
 using NeuroLens.Transfer;
 
 namespace NeuroLens.Cli;
@@ -10,7 +11,7 @@ internal static class StudyCatalog
     public static IReadOnlyList<StudyEntry> All { get; } =
     [
         new("wasserstein", "Entanglement: Wasserstein neurons and Sparse Expansion",
-            "Sawmya, Kong, Markov et al., \"Wasserstein Distances, Neuronal Entanglement, and Sparsity\" (2024)", null, 4),
+            "Sawmya, Kong, Markov et al., \"Wasserstein Distances, Neuronal Entanglement, and Sparsity\" (2024)", new WassersteinReproduction(), 4),
         new("emergence", "Emergence: concepts across time, space and scale",
             "Sawmya, Adler, Shavit, \"The Birth of Knowledge: Emergent Features across Time, Space, and Scale in Large Language Models\" (2025)", null, 5),
         new("cascade", "Cascade: multi-resolution detectors for sparse objects",

@@ -12,16 +12,16 @@ public sealed class ReproduceCommandTests : IDisposable
     public void WritesASelfContainedReportAndResults()
     {
         // The unbuilt study is instant; the structure of report and results is the same for every study.
-        var r = CliRunner.Run("reproduce", "wasserstein", "--out", _folder, "--json", "--seed", "7");
+        var r = CliRunner.Run("reproduce", "emergence", "--out", _folder, "--json", "--seed", "7");
         Assert.Equal(0, r.ExitCode);
 
         using var summary = JsonDocument.Parse(r.Stdout);
         var studies = summary.RootElement.GetProperty("studies").EnumerateArray().Select(s => s.GetProperty("name").GetString()).ToList();
-        Assert.Equal(new[] { "wasserstein" }, studies);
+        Assert.Equal(new[] { "emergence" }, studies);
         Assert.Equal("not_built", summary.RootElement.GetProperty("studies")[0].GetProperty("status").GetString());
 
         var html = File.ReadAllText(Path.Combine(_folder, "report.html"));
-        Assert.Contains("Wasserstein", html);
+        Assert.Contains("Emergence", html);
         Assert.DoesNotContain("src=\"http", html);
 
         using var results = JsonDocument.Parse(File.ReadAllText(Path.Combine(_folder, "results.json")));

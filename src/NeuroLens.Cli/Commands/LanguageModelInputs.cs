@@ -62,6 +62,19 @@ internal static class LanguageModelInputs
         return length;
     }
 
+    /// <summary>Copies the tokenizer files of a model folder into a folder a command saved a model to, so it loads back on its own.</summary>
+    public static void CopyTokenizerFiles(string sourceFolder, string destinationFolder)
+    {
+        string[] names = ["vocab.txt", "vocab.json", "merges.txt", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "added_tokens.json"];
+        Directory.CreateDirectory(destinationFolder);
+        foreach (var name in names)
+        {
+            string source = Path.Combine(sourceFolder, name);
+            if (File.Exists(source) && Path.GetFullPath(sourceFolder) != Path.GetFullPath(destinationFolder))
+                File.Copy(source, Path.Combine(destinationFolder, name), overwrite: true);
+        }
+    }
+
     public static int Positive(int value, string option) =>
         value >= 1 ? value : throw new UsageException($"{option}: expected a number ≥ 1, got {value}");
 }

@@ -8,13 +8,14 @@ using static TorchSharp.torch;
 
 namespace NeuroLens.Cli.Commands;
 
-/// <summary><c>neurolens stats mmd</c>: two-sample statistics on feature arrays (rows are samples).</summary>
+/// <summary><c>neurolens stats mmd|wasserstein</c>: statistics on feature arrays (rows are samples or tokens).</summary>
 internal static class StatsCommand
 {
     public static Command Create(Func<ParseResult, CommandContext> context)
     {
-        var command = new Command("stats", "Two-sample statistics on feature arrays whose rows are samples.");
+        var command = new Command("stats", "Statistics on feature arrays whose rows are samples (tokens).");
         command.Subcommands.Add(MmdCommand(context));
+        command.Subcommands.Add(WassersteinCommand(context));
         return command;
     }
 
@@ -97,6 +98,77 @@ internal static class StatsCommand
         return command;
     }
 
+    private static Command WassersteinCommand(Func<ParseResult, CommandContext> context)
+    {
+        var input = new Option<string>("--input") { Description = "Tokens × neurons array (.npy, or .npz/.safetensors with one tensor).", Required = true, HelpName = "FILE" };
+        var output = new Option<string?>("--output") { Description = "Write the per-column WD (float64, NaN for constant columns) to this .npy file.", HelpName = "FILE" };
+        var reference = new Option<string>("--reference")
+        {
+            Description = "quantile: q_i = Φ⁻¹((i − ½)/N); sample: one N(0,1) sample of size N drawn with --seed (the paper's protocol).",
+            DefaultValueFactory = _ => "quantile",
+        };
+        reference.AcceptOnlyFromAmong("quantile", "sample");
+        var budget = new Option<long>("--max-block-mb") { Description = "Memory for the block of columns sorted at once.", DefaultValueFactory = _ => 512, HelpName = "MB" };
+        var top = new Option<int>("--top") { Description = "Columns listed in the summary, highest WD first.", DefaultValueFactory = _ => 10, HelpName = "K" };
+        var command = new Command("wasserstein", "1-Wasserstein distance of every standardised column (population std) to N(0,1).")
+            { input, output, reference, budget, top };
+        command.SetAction(parse =>
+        {
+            var ctx = context(parse);
+            string path = parse.GetValue(input)!;
+            var options = new GaussianWassersteinOptions
+            {
+                Reference = parse.GetValue(reference) == "sample" ? GaussianReference.Sample : GaussianReference.Quantile,
+                Seed = ctx.Seed,
+                MemoryBudgetBytes = Math.Max(1, parse.GetValue(budget)) << 20,
+            };
+            var timings = new Timings();
+            using var scope = NewDisposeScope();
+            Tensor data;
+            using (timings.Measure("read"))
+                data = ReadSamples(path);
+            if (data.shape[0] < 2)
+                throw new NeuroLensException($"{path}: has {data.shape[0]} row; the Wasserstein distance of a column needs at least 2 tokens");
+            GaussianWassersteinResult result;
+            using (timings.Measure("wasserstein"))
+                result = GaussianWasserstein.Compute(data, options);
+            string? outPath = parse.GetValue(output);
+            if (outPath is not null)
+                TensorFile.Write(outPath, [("wasserstein", tensor(result.Distances))]);
+            var valid = result.Distances.Where(v => !double.IsNaN(v)).Order().ToArray();
+            int k = Math.Max(0, parse.GetValue(top));
+            var summary = new
+            {
+                Input = path,
+                Output = outPath,
+                Tokens = data.shape[0],
+                Neurons = data.shape[1],
+                Reference = options.Reference,
+                Seed = options.Reference == GaussianReference.Sample ? ctx.Seed : (int?)null,
+                Mean = valid.Length > 0 ? valid.Average() : double.NaN,
+                Median = valid.Length > 0 ? (valid[(valid.Length - 1) / 2] + valid[valid.Length / 2]) / 2 : double.NaN,
+                Max = valid.Length > 0 ? valid[^1] : double.NaN,
+                Top = Enumerable.Range(0, result.Distances.Length).Where(j => !double.IsNaN(result.Distances[j]))
+                    .OrderByDescending(j => result.Distances[j]).ThenBy(j => j).Take(k)
+                    .Select(j => new { Column = j, Wasserstein = result.Distances[j], Mean = result.Means[j], Std = result.StandardDeviations[j] }).ToArray(),
+                result.ConstantColumns,
+                result.NonFiniteColumns,
+            };
+            ctx.Output.WriteResults(ctx.Run(), timings, summary);
+            if (ctx.Json) ctx.WriteJson(summary);
+            else
+            {
+                ctx.Stdout.WriteLine($"WD to N(0,1) ({summary.Reference.ToString().ToLowerInvariant()}) of {summary.Neurons} columns over {summary.Tokens} tokens: mean {summary.Mean:G4}, median {summary.Median:G4}, max {summary.Max:G4}");
+                foreach (var t in summary.Top) ctx.Stdout.WriteLine($"  column {t.Column}: {t.Wasserstein:G5}");
+                if (result.ConstantColumns.Length + result.NonFiniteColumns.Length > 0)
+                    ctx.Stdout.WriteLine($"NaN: {result.ConstantColumns.Length} constant, {result.NonFiniteColumns.Length} non-finite columns");
+                if (outPath is not null) ctx.Stdout.WriteLine($"wrote {outPath}");
+            }
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
     private static double? ParseBandwidth(string text)
     {
         if (text.Equals("median", StringComparison.OrdinalIgnoreCase)) return null;
@@ -109,7 +181,7 @@ internal static class StatsCommand
         value >= 0 ? value : throw new UsageException($"{option}: expected a count ≥ 0, got {value}");
 
     // One tensor from the file; a 1-D array is n samples of one feature.
-    private static Tensor ReadSamples(string path)
+    internal static Tensor ReadSamples(string path)
     {
         using var source = TensorFile.Open(path);
         if (source.Entries.Count != 1)

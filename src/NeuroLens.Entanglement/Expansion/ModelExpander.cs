@@ -1,0 +1,55 @@
+using System.Text.Json.Nodes;
+using NeuroLens.Core.Progress;
+using NeuroLens.Entanglement.Models;
+using NeuroLens.Models.Language;
+
+namespace NeuroLens.Entanglement.Expansion;
+
+/// <summary>
+/// Sparse Expansion of a whole model (entanglement.md §5): block by block, every FFN group
+/// (<see cref="ILanguageModel.FeedForwardGroups"/>) is expanded from inputs recorded with the block's
+/// dense weights, while the inputs of each block come from the already-expanded blocks before it;
+/// attention stays dense.
+/// </summary>
+public static class ModelExpander
+{
+    /// <summary>Expands <paramref name="model"/> (the hooks are installed on it; dispose the result to remove them).</summary>
+    /// <param name="model">Any family.</param>
+    /// <param name="calibration">Calibration batches.</param>
+    /// <param name="options">K, r, sparsity, seed.</param>
+    /// <param name="progress">Per-block progress, or null.</param>
+    /// <returns>The expanded model and one report per expanded layer.</returns>
+    public static (ExpandedModel Model, IReadOnlyList<(string Layer, ExpansionLayerReport Report)> Reports) Expand(
+        ILanguageModel model, TokenData calibration, SparseExpansionOptions options, IProgress<ProgressUpdate>? progress = null)
+    {
+        var settings = new JsonObject
+        {
+            ["experts"] = options.Experts,
+            ["pca_reduction"] = options.NoPca ? null : options.PcaReduction,
+            ["sparsity"] = options.Pruning.Sparsity.ToString(),
+            ["seed"] = options.Seed,
+            ["restarts"] = options.Restarts,
+        };
+        var expanded = new ExpandedModel(model, settings);
+        var reports = new List<(string, ExpansionLayerReport)>();
+        try
+        {
+            LayerSequential.Run(model, calibration, layer => model.FeedForwardGroups(layer).SelectMany(g => g).ToList(), (layer, inputs) =>
+            {
+                foreach (var group in model.FeedForwardGroups(layer))
+                {
+                    var dense = group.Select(n => (model.GetLinear(n).weight!.detach(), model.GetLinear(n).bias?.detach())).ToList();
+                    var (router, layers, layerReports) = SparseExpansion.Fit(dense, inputs[group[0]], options);
+                    for (int i = 0; i < group.Count; i++) reports.Add((group[i], layerReports[i]));
+                    expanded.Install(group, router, layers);
+                }
+            }, progress);
+        }
+        catch
+        {
+            expanded.Dispose();
+            throw;
+        }
+        return (expanded, reports);
+    }
+}
