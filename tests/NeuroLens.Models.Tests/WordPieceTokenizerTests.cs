@@ -57,4 +57,17 @@ public sealed class WordPieceTokenizerTests : IDisposable
         // bert-base-uncased: [CLS] hello , world ! [SEP]
         Assert.Equal([101, 7592, 1010, 2088, 999, 102], t.Encode("Hello, world!"));
     }
+
+    [Fact]
+    public void TokenizeGivesPiecesWithTheirCharacterSpans()
+    {
+        ITextTokenizer t = Tiny();
+        Assert.Equal([new TextToken(5, 0, 5), new TextToken(6, 5, 1), new TextToken(7, 7, 5), new TextToken(8, 12, 1)], t.Tokenize("Hello, WORLD!"));
+        Assert.Equal([new TextToken(9, 0, 4), new TextToken(10, 4, 3)], t.Tokenize("Neurons"));
+        Assert.Equal([new TextToken(11, 0, 4), new TextToken(1, 5, 3)], t.Tokenize("Café xyz"));
+        // A separate combining accent is dropped; the spans still index the original text.
+        Assert.Equal([new TextToken(11, 0, 4), new TextToken(12, 6, 3)], t.Tokenize("cafe\u0301 the"));
+        Assert.Equal([5, 6], t.Encode("hello,", addSpecialTokens: false));
+        Assert.Equal(13, t.VocabSize);
+    }
 }

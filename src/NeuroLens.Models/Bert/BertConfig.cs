@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using NeuroLens.Core;
+using static NeuroLens.Models.Language.ConfigFields;
 
 namespace NeuroLens.Models.Bert;
 
@@ -61,24 +62,7 @@ public sealed record BertConfig(
 
     /// <summary>Reads and validates a Hugging Face <c>config.json</c> of a BERT model.</summary>
     /// <exception cref="NeuroLensException">The file is missing or malformed, or names an unsupported model or option.</exception>
-    public static BertConfig Read(string path)
-    {
-        JsonObject root;
-        try
-        {
-            root = JsonNode.Parse(File.ReadAllText(path)) as JsonObject
-                ?? throw new NeuroLensException($"{path}: expected a JSON object");
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new NeuroLensException($"{path}: cannot read: {e.Message}", e);
-        }
-        catch (JsonException e)
-        {
-            throw new NeuroLensException($"{path}: not valid JSON: {e.Message.Split('\n')[0]}", e);
-        }
-        return FromJson(root, path);
-    }
+    public static BertConfig Read(string path) => FromJson(ReadObject(path), path);
 
     /// <summary>Builds the configuration from a parsed <c>config.json</c>; <paramref name="source"/> names it in errors.</summary>
     public static BertConfig FromJson(JsonObject json, string source)
@@ -131,43 +115,4 @@ public sealed record BertConfig(
         ["pad_token_id"] = 0,
         ["torch_dtype"] = "float32",
     };
-
-    private static JsonNode? Field(JsonObject json, string[] names, out string name)
-    {
-        foreach (var n in names)
-            if (json.TryGetPropertyValue(n, out var node) && node is not null)
-            {
-                name = n;
-                return node;
-            }
-        name = names[0];
-        return null;
-    }
-
-    private static int? Int(JsonObject json, string source, params string[] names)
-    {
-        var node = Field(json, names, out var name);
-        if (node is null) return null;
-        if (node.GetValueKind() == JsonValueKind.Number && node.AsValue().TryGetValue<int>(out int value)) return value;
-        throw new NeuroLensException($"{source}: field {name} must be an integer, got {node.ToJsonString()}");
-    }
-
-    private static double? Number(JsonObject json, string source, params string[] names)
-    {
-        var node = Field(json, names, out var name);
-        if (node is null) return null;
-        if (node.GetValueKind() == JsonValueKind.Number) return node.GetValue<double>();
-        throw new NeuroLensException($"{source}: field {name} must be a number, got {node.ToJsonString()}");
-    }
-
-    private static string? Text(JsonObject json, string source, params string[] names)
-    {
-        var node = Field(json, names, out var name);
-        if (node is null) return null;
-        if (node.GetValueKind() == JsonValueKind.String) return node.GetValue<string>();
-        throw new NeuroLensException($"{source}: field {name} must be a string, got {node.ToJsonString()}");
-    }
-
-    private static T Missing<T>(string source, string field) =>
-        throw new NeuroLensException($"{source}: field {field} is missing");
 }

@@ -25,9 +25,12 @@ public static class StateDict
     /// <param name="module">The module to fill; its tensors keep their dtype and device.</param>
     /// <param name="source">An opened safetensors file or sharded checkpoint.</param>
     /// <param name="rename">Maps a file's tensor name to the module's name (e.g. strips a <c>bert.</c> prefix); null to skip the tensor.</param>
+    /// <param name="transposed">Which of the module's tensors (by module name) the file stores transposed
+    /// (GPT-2's Conv1D weights, [in, out] in the file, [out, in] in an <c>nn.Linear</c>); null: none.</param>
     /// <returns>The count copied and the file's tensors the module did not use.</returns>
     /// <exception cref="NeuroLensException">Tensors are missing (all named, on one line) or have the wrong shape.</exception>
-    public static WeightLoadReport Load(nn.Module module, ITensorSource source, Func<string, string?> rename)
+    public static WeightLoadReport Load(nn.Module module, ITensorSource source, Func<string, string?> rename,
+        Func<string, bool>? transposed = null)
     {
         var byName = new Dictionary<string, string>(StringComparer.Ordinal);
         var unexpected = new List<string>();
@@ -47,13 +50,16 @@ public static class StateDict
             {
                 var fileName = byName[name];
                 var entry = source.GetEntry(fileName);
-                if (!entry.Shape.SequenceEqual(target.shape))
+                bool flip = transposed?.Invoke(name) == true && target.dim() == 2;
+                long[] expected = flip ? [target.shape[1], target.shape[0]] : target.shape;
+                if (!entry.Shape.SequenceEqual(expected))
                     throw new NeuroLensException(
-                        $"{source.Path}: tensor '{fileName}' has shape {entry.ShapeText}, the model needs ({string.Join(", ", target.shape)})");
+                        $"{source.Path}: tensor '{fileName}' has shape {entry.ShapeText}, the model needs ({string.Join(", ", expected)})");
                 if (entry.DType is not (DType.F32 or DType.F16 or DType.BF16 or DType.F64))
                     throw new NeuroLensException($"{source.Path}: tensor '{fileName}' is {entry.DType}; weights must be F32, F16, BF16 or F64");
                 using var read = source.ReadTensor(fileName);
-                target.copy_(read); // copy_ converts F16/BF16/F64 to the parameter's dtype and device
+                using var oriented = flip ? read.t() : read.alias();
+                target.copy_(oriented); // copy_ converts F16/BF16/F64 to the parameter's dtype and device
             }
         }
         return new WeightLoadReport(state.Count, unexpected);
@@ -64,10 +70,14 @@ public static class StateDict
     /// module's own names, in F32 (or the parameters' own dtype), with <c>{"format": "pt"}</c> metadata
     /// as transformers writes it.
     /// </summary>
-    public static void Save(nn.Module module, string path)
+    /// <param name="module">The module to save.</param>
+    /// <param name="path">The safetensors file to write.</param>
+    /// <param name="transposed">Which tensors (by module name) to write transposed, as in <see cref="Load"/>; null: none.</param>
+    public static void Save(nn.Module module, string path, Func<string, bool>? transposed = null)
     {
         var state = module.state_dict();
-        var tensors = state.Select(kv => (kv.Key, kv.Value.detach())).ToList();
+        var tensors = state.Select(kv => (kv.Key, transposed?.Invoke(kv.Key) == true && kv.Value.dim() == 2
+            ? kv.Value.detach().t().contiguous() : kv.Value.detach())).ToList();
         try
         {
             SafetensorsWriter.Write(path, tensors, new Dictionary<string, string> { ["format"] = "pt" });

@@ -13,12 +13,13 @@ namespace NeuroLens.Models.Tokenizers;
 /// split. Each text becomes <c>[CLS] pieces [SEP]</c>. Uncased models also strip accents
 /// (<see cref="AccentFolding"/>), as BERT's tokenizer does.
 /// </summary>
-public sealed class WordPieceTokenizer
+public sealed class WordPieceTokenizer : ITextTokenizer
 {
     private readonly BertTokenizer _tokenizer;
 
-    private WordPieceTokenizer(BertTokenizer tokenizer, int maxLength)
+    private WordPieceTokenizer(BertTokenizer tokenizer, int maxLength, int vocabSize)
     {
+        VocabSize = vocabSize;
         _tokenizer = tokenizer;
         MaxLength = maxLength;
     }
@@ -44,7 +45,8 @@ public sealed class WordPieceTokenizer
         {
             // BERT uncased strips accents whenever it lowercases (strip_accents defaults to do_lower_case).
             var options = new BertOptions { LowerCaseBeforeTokenization = lowerCase, RemoveNonSpacingMarks = lowerCase, ApplyBasicTokenization = true };
-            return new WordPieceTokenizer(BertTokenizer.Create(vocabPath, options), maxLength);
+            var tokenizer = BertTokenizer.Create(vocabPath, options);
+            return new WordPieceTokenizer(tokenizer, maxLength, File.ReadLines(vocabPath).Count());
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException or IOException)
         {
@@ -90,6 +92,67 @@ public sealed class WordPieceTokenizer
         ids.AddRange(pieces.Take(MaxLength - 2));
         ids.Add(_tokenizer.SeparatorTokenId);
         return ids;
+    }
+
+    /// <inheritdoc/>
+    public int VocabSize { get; }
+
+    /// <inheritdoc/>
+    public IReadOnlyList<int> Encode(string text, bool addSpecialTokens) =>
+        addSpecialTokens ? Encode(text) : _tokenizer.EncodeToIds(LowerCase ? AccentFolding.Strip(text) : text, addSpecialTokens: false);
+
+    /// <summary>
+    /// The word pieces of <paramref name="text"/> (no [CLS]/[SEP], not truncated) with the characters of the
+    /// original text each covers; a <c>##</c> piece covers its part of the word.
+    /// </summary>
+    public IReadOnlyList<TextToken> Tokenize(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        string folded = LowerCase ? AccentFolding.Strip(text) : text;
+        var tokens = _tokenizer.EncodeToTokens(folded, out string? normalized, considerPreTokenization: true, considerNormalization: true);
+        normalized ??= folded;
+        var map = Align(text, normalized);
+        var result = new List<TextToken>(tokens.Count);
+        foreach (var t in tokens)
+        {
+            if (t.Id == _tokenizer.ClassificationTokenId || t.Id == _tokenizer.SeparatorTokenId) continue;
+            var (offset, length) = t.Offset.GetOffsetAndLength(normalized.Length);
+            if (length == 0)
+            {
+                result.Add(new TextToken(t.Id, offset < map.Length ? map[offset] : text.Length, 0));
+                continue;
+            }
+            int start = map[offset], end = map[offset + length - 1] + 1;
+            result.Add(new TextToken(t.Id, start, end - start));
+        }
+        return result;
+    }
+
+    // For each character of the normalised text, the index of the original character it came from:
+    // normalisation here only lowercases and drops or folds accents, so a greedy walk aligns them.
+    private static int[] Align(string original, string normalized)
+    {
+        var map = new int[normalized.Length];
+        if (original.Length == normalized.Length)
+        {
+            for (int k = 0; k < map.Length; k++) map[k] = k;
+            return map;
+        }
+        int i = 0;
+        for (int j = 0; j < normalized.Length; j++)
+        {
+            while (i < original.Length - 1 && !Same(original[i], normalized[j])) i++;
+            map[j] = Math.Min(i, original.Length - 1);
+            if (i < original.Length - 1) i++;
+        }
+        return map;
+    }
+
+    private static bool Same(char a, char b)
+    {
+        if (char.ToLowerInvariant(a) == char.ToLowerInvariant(b)) return true;
+        string folded = AccentFolding.Strip(a.ToString());
+        return folded.Length == 1 && char.ToLowerInvariant(folded[0]) == char.ToLowerInvariant(b);
     }
 
     /// <summary>The token strings of the given ids (for display).</summary>
