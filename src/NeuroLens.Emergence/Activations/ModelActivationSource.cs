@@ -1,3 +1,4 @@
+using NeuroLens.Models.Data;
 using NeuroLens.Models.Language;
 using static TorchSharp.torch;
 
@@ -37,11 +38,12 @@ public sealed class ModelActivationSource : IActivationSource
     /// <inheritdoc />
     public IEnumerable<Tensor> ReadChunks()
     {
-        foreach (var (ids, mask, _) in TokenBatches.Pack(_sequences, _batchSize, _padId))
+        for (int first = 0; first < _sequences.Count; first += _batchSize)
         {
-            using (ids)
-            using (mask)
-                yield return Capture(ids, mask);
+            var group = _sequences.Skip(first).Take(_batchSize).Where(s => s.Length > 0).Select(s => (IReadOnlyList<int>)s).ToList();
+            if (group.Count == 0) continue;
+            using var batch = TokenBatches.RightPadded(group, _padId);
+            yield return Capture(batch.InputIds, batch.AttentionMask);
         }
     }
 

@@ -1,5 +1,6 @@
 using NeuroLens.Core;
 using NeuroLens.Emergence.Activations;
+using NeuroLens.Models.Data;
 using NeuroLens.Models.Language;
 using static TorchSharp.torch;
 
@@ -41,9 +42,14 @@ public sealed record SaeSplice(double Clean, double Spliced, double Zero, double
         using var hook = replace is null ? null : BlockHook.Attach(model, layer, replace);
         double total = 0;
         long count = 0;
-        foreach (var (ids, mask, _) in TokenBatches.Pack(sequences, batchSize, padId))
+        for (int first = 0; first < sequences.Count; first += batchSize)
         {
+            var group = sequences.Skip(first).Take(batchSize).Where(s => s.Length > 0).Select(s => (IReadOnlyList<int>)s).ToList();
+            if (group.Count == 0) continue;
             using var scope = NewDisposeScope();
+            var batch = TokenBatches.RightPadded(group, padId);
+            var ids = batch.InputIds;
+            var mask = batch.AttentionMask;
             using var noGrad = no_grad();
             var logits = model.Forward(ids, mask);
             long t = ids.shape[1];
