@@ -55,6 +55,7 @@ internal static class App
         root.Subcommands.Add(ModelCommand.Create(context));
         root.Subcommands.Add(StatsCommand.Create(context));
         root.Subcommands.Add(TransferCommand.Create(context));
+        root.Subcommands.Add(CorpusCommand.Create(context));
         root.Subcommands.Add(ReproduceCommand.Create(context));
         return root;
     }
