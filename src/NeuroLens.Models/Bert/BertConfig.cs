@@ -67,7 +67,7 @@ public sealed record BertConfig(
     /// <summary>Builds the configuration from a parsed <c>config.json</c>; <paramref name="source"/> names it in errors.</summary>
     public static BertConfig FromJson(JsonObject json, string source)
     {
-        string? modelType = Text(json, source, "model_type");
+        string? modelType = Language.ConfigFields.Text(json, source, "model_type");
         if (modelType is null)
         {
             bool bertArchitecture = json["architectures"] is JsonArray a && a.Any(n => n?.GetValueKind() == JsonValueKind.String
@@ -77,7 +77,7 @@ public sealed record BertConfig(
         }
         else if (modelType != "bert")
             throw new NeuroLensException($"{source}: model_type '{modelType}' is not a BERT model (expected \"bert\")");
-        string? positions = Text(json, source, "position_embedding_type");
+        string? positions = Language.ConfigFields.Text(json, source, "position_embedding_type");
         if (positions is not null && positions != "absolute")
             throw new NeuroLensException($"{source}: position_embedding_type '{positions}' is not supported (expected \"absolute\")");
         var config = new BertConfig(
@@ -89,7 +89,7 @@ public sealed record BertConfig(
             MaxPositionEmbeddings: Int(json, source, "max_position_embeddings", "n_positions") ?? Missing<int>(source, "max_position_embeddings"),
             TypeVocabSize: Int(json, source, "type_vocab_size") ?? 2,
             LayerNormEps: Number(json, source, "layer_norm_eps", "layer_norm_epsilon") ?? 1e-12,
-            HiddenAct: Text(json, source, "hidden_act", "activation_function") ?? "gelu");
+            HiddenAct: Language.ConfigFields.Text(json, source, "hidden_act", "activation_function") ?? "gelu");
         config.Validate(source);
         return config;
     }

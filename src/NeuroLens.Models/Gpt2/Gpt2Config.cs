@@ -68,7 +68,7 @@ public sealed record Gpt2Config(
             NHead: Int(json, source, "n_head", "num_attention_heads") ?? Missing<int>(source, "n_head"),
             NPositions: Int(json, source, "n_positions", "n_ctx", "max_position_embeddings") ?? 1024,
             NInner: Int(json, source, "n_inner"),
-            ActivationFunction: Text(json, source, "activation_function", "hidden_act") ?? "gelu_new",
+            ActivationFunction: ConfigFields.Text(json, source, "activation_function", "hidden_act") ?? "gelu_new",
             LayerNormEpsilon: Number(json, source, "layer_norm_epsilon", "layer_norm_eps") ?? 1e-5,
             TieWordEmbeddings: Bool(json, source, "tie_word_embeddings") ?? true,
             ScaleAttnWeights: Bool(json, source, "scale_attn_weights") ?? true);

@@ -83,7 +83,7 @@ public sealed record GptNeoXConfig(
             RopeTheta: theta ?? 10000,
             LayerNormEps: Number(json, source, "layer_norm_eps", "layer_norm_epsilon") ?? 1e-5,
             UseParallelResidual: Bool(json, source, "use_parallel_residual") ?? true,
-            HiddenAct: Text(json, source, "hidden_act") ?? "gelu",
+            HiddenAct: ConfigFields.Text(json, source, "hidden_act") ?? "gelu",
             TieWordEmbeddings: Bool(json, source, "tie_word_embeddings") ?? false,
             AttentionBias: Bool(json, source, "attention_bias") ?? true);
         config.Validate(source);

@@ -98,7 +98,7 @@ internal static class ConfigFields
     /// </summary>
     public static void RequireModelType(JsonObject json, string source, string expected, string architecturePrefix)
     {
-        string? modelType = Text(json, source, "model_type");
+        string? modelType = ConfigFields.Text(json, source, "model_type");
         if (modelType is null)
         {
             if (!HasArchitecture(json, architecturePrefix))

@@ -92,7 +92,7 @@ public sealed record LlamaConfig(
             TieWordEmbeddings: Bool(json, source, "tie_word_embeddings") ?? false,
             AttentionBias: Bool(json, source, "attention_bias") ?? false,
             MlpBias: Bool(json, source, "mlp_bias") ?? false,
-            HiddenAct: Text(json, source, "hidden_act") ?? "silu");
+            HiddenAct: ConfigFields.Text(json, source, "hidden_act") ?? "silu");
         config.Validate(source);
         return config;
     }
