@@ -56,6 +56,9 @@ internal static class App
         root.Subcommands.Add(StatsCommand.Create(context));
         root.Subcommands.Add(TransferCommand.Create(context));
         root.Subcommands.Add(CorpusCommand.Create(context));
+        root.Subcommands.Add(SaeCommand.Create(context));
+        root.Subcommands.Add(ConceptsCommand.Create(context));
+        root.Subcommands.Add(EmergeCommand.Create(context));
         root.Subcommands.Add(ReproduceCommand.Create(context));
         return root;
     }

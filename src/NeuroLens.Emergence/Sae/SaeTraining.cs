@@ -35,7 +35,7 @@ public static class SaeTraining
         options.Validate();
         if (source.Rows < 1) throw new NeuroLensException("activations: the source has no rows");
         int d = source.Dimension;
-        int latents = options.Latents ?? 16 * d;
+        int latents = options.Latents ?? options.LatentsPerInput * d;
         long tokens = options.Tokens ?? source.Rows * options.Epochs;
         long totalSteps = (tokens + options.BatchSize - 1) / options.BatchSize;
         long deadAfter = options.DeadAfterTokens ?? Math.Max(1, Math.Min(10_000_000L, tokens / 10));

@@ -9,8 +9,11 @@ public sealed record SaeTrainingOptions
     /// <summary>Activation function (default TopK).</summary>
     public SaeArchitecture Architecture { get; init; } = SaeArchitecture.TopK;
 
-    /// <summary>Number of latents d_sae; null means 16 × d_in.</summary>
+    /// <summary>Number of latents d_sae; null means <see cref="LatentsPerInput"/> × d_in.</summary>
     public int? Latents { get; init; }
+
+    /// <summary>Latents per input dimension when <see cref="Latents"/> is null (16).</summary>
+    public int LatentsPerInput { get; init; } = 16;
 
     /// <summary>Active latents per token (TopK, BatchTopK).</summary>
     public int K { get; init; } = 32;
@@ -89,6 +92,7 @@ public sealed record SaeTrainingOptions
             if (!ok) throw new NeuroLens.Core.NeuroLensException("SAE options: " + message);
         }
         Require(Latents is null or > 0, $"latents must be positive, got {Latents}");
+        Require(LatentsPerInput > 0, $"latents per input must be positive, got {LatentsPerInput}");
         Require(Architecture == SaeArchitecture.Relu || K > 0, $"k must be positive, got {K}");
         Require(BatchSize > 0, $"batch size must be positive, got {BatchSize}");
         Require(Tokens is null or > 0, $"tokens must be positive, got {Tokens}");
