@@ -7,7 +7,8 @@ Run from the repository root with Debian's python3-torch (1.13, CPU):
     /usr/bin/python3 tools/bench_sae_torch.py --d 512 --threads 2
 
 The same TopK SAE step as SaeTrainer.TrainStep: 16 x d latents, k = 32, 2048 N(0, 1) rows per step;
-pre = (x - b_dec) W_enc + b_enc; top-k per row, ReLU; x_hat = sum_k v_k W_dec[i_k] + b_dec (index_select + bmm);
+pre = (x - b_dec) W_enc + b_enc (the textbook form, as SAELens and sparsify write it; --fold-bias computes it
+as x W_enc - b_dec W_enc, as SaeTrainer does); top-k per row, ReLU; x_hat = sum_k v_k W_dec[i_k] + b_dec (index_select + bmm);
 loss = ||x - x_hat||^2 / ||x - mean(x)||^2; backward; the gradient component parallel to each decoder row
 removed; Adam (torch.optim.Adam, lr 2e-4 / sqrt(d_sae / 2^14)); decoder rows renormalised; tokens-since-fired
 counters updated. No latent is dead (no AuxK term), as in the C# benchmark.
@@ -28,6 +29,8 @@ def main():
     p.add_argument("--k", type=int, default=32)
     p.add_argument("--warmup", type=int, default=5)
     p.add_argument("--repeat", type=int, default=30)
+    p.add_argument("--fold-bias", action="store_true",
+                   help="compute (x - b_dec) W_enc as x W_enc - b_dec W_enc, as SaeTrainer does (no [B, d_sae] x [d_sae, d] product for b_dec's gradient)")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     d, n, k, b = a.d, 16 * a.d, a.k, a.batch
@@ -43,7 +46,10 @@ def main():
     x = torch.randn(b, d, generator=torch.Generator().manual_seed(1))
 
     def step():
-        pre = (x - b_dec) @ w_enc + b_enc
+        if a.fold_bias:
+            pre = x @ w_enc - b_dec.unsqueeze(0) @ w_enc + b_enc
+        else:
+            pre = (x - b_dec) @ w_enc + b_enc
         values, indices = pre.topk(k, dim=1, sorted=False)
         values = torch.relu(values)
         rows = w_dec.index_select(0, indices.flatten()).view(b, k, d)
@@ -56,7 +62,7 @@ def main():
             grad = w_dec.grad
             grad -= w_dec * (grad * w_dec).sum(1, keepdim=True)
             opt.step()
-            w_dec /= w_dec.norm(dim=1, keepdim=True).clamp_min(1e-12)
+            w_dec.div_(w_dec.norm(dim=1, keepdim=True).clamp_min(1e-12))
             since_fired.add_(b)
             since_fired.index_fill_(0, fired, 0)
         return loss.item()

@@ -42,7 +42,7 @@ public sealed class EmergenceReproduction : IStudyReproduction
     {
         double scale = Math.Max(0.1, context.Scale);
         int seed = (int)context.Seed;
-        int steps = (int)Math.Round(256 * scale);
+        int steps = (int)Math.Round(512 * scale);
         int sentences = (int)Math.Round(12000 * scale);
         var suite = SuiteCache ?? Path.Combine(ModelLocator.DefaultCacheRoot, "emergence-suite",
             $"s{seed}-x{scale.ToString("R", CultureInfo.InvariantCulture)}");
@@ -89,7 +89,9 @@ public sealed class EmergenceReproduction : IStudyReproduction
             Concepts = concepts,
             Texts = texts,
             MaxTokens = (long)Math.Round(20000 * Math.Sqrt(scale)),
-            Sae = new SaeTrainingOptions { Latents = null, K = 8, BatchSize = 256, Epochs = 4, BufferSize = 8192, Seed = seed },
+            // Few latents (4 × width, k = 4): with 16 × width a TopK SAE of these small models splits concepts into
+            // per-word latents, and no single latent covers a category.
+            Sae = new SaeTrainingOptions { LatentsPerInput = 4, K = 4, BatchSize = 256, Epochs = 4, BufferSize = 8192, Seed = seed },
             Matching = new MatchingOptions { Permutations = 100, Seed = seed },
             CeSequences = 32,
         };
@@ -101,7 +103,7 @@ public sealed class EmergenceReproduction : IStudyReproduction
         report.Heading(Title);
         report.Paragraph($"Three GPT-NeoX models (widths {string.Join(", ", Sizes.Select(s => s.Hidden))}, {Sizes[0].Layers} blocks) trained for {steps} steps on " +
             $"{sentences} template sentences mentioning the {concepts.Categories.Count} built-in categories; checkpoints {string.Join(", ", chosen)}. " +
-            $"One TopK SAE (16× latents, k = 8) per (model, checkpoint, layer) on resid_post over {gridOptions.MaxTokens} tokens of fresh sentences; " +
+            $"One TopK SAE (4× latents, k = 4) per (model, checkpoint, layer) on resid_post over {gridOptions.MaxTokens} tokens of fresh sentences; " +
             $"S_c = max F1 over latents at τ = 0, with a {gridOptions.Matching.Permutations}-permutation shuffled-label null; θ = {gridOptions.Theta}.");
         var summary = EmergenceReport.Write(grid, gridOptions, gridFolder, new OutputFolder(gridFolder), report);
         var dashboards = FeatureDashboard.WriteAll(grid, gridOptions, gridFolder, gridFolder, contexts: 15);

@@ -101,7 +101,9 @@ public sealed class SaeTrainer : IDisposable
         using (var scope = NewDisposeScope())
         {
             var x = sae.InputScale == 1.0 ? batch : batch.mul(sae.InputScale);
-            var pre = x.sub(sae.BDec).matmul(sae.WEnc).add(sae.BEnc);
+            // (x − b_dec) W_enc computed as x W_enc − b_dec W_enc: the same value, but b_dec's gradient is then a
+            // vector–matrix product instead of a [B, d_sae] × [d_sae, d_in] one (x needs no gradient).
+            var pre = x.matmul(sae.WEnc).sub(sae.BDec.unsqueeze(0).matmul(sae.WEnc)).add(sae.BEnc);
             var totalVariance = x.sub(x.mean([0], keepdim: true)).pow(2).sum().clamp_min(1e-12);
             Tensor objective;
             Tensor firedLatents;
