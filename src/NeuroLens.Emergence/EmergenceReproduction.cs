@@ -45,7 +45,7 @@ public sealed class EmergenceReproduction : IStudyReproduction
         int steps = (int)Math.Round(512 * scale);
         int sentences = (int)Math.Round(12000 * scale);
         var suite = SuiteCache ?? Path.Combine(ModelLocator.DefaultCacheRoot, "emergence-suite",
-            $"s{seed}-x{scale.ToString("R", CultureInfo.InvariantCulture)}");
+            $"s{seed}-x{scale.ToString("R", CultureInfo.InvariantCulture)}-v4096");
         Directory.CreateDirectory(suite);
 
         // The corpus: template sentences over the built-in categories (the generator's own seed stream).
@@ -71,7 +71,9 @@ public sealed class EmergenceReproduction : IStudyReproduction
                 MinLearningRate = 3e-4, CheckpointEvery = steps, Seed = seed, MaxValidationWindows = 4,
             };
             progress.Report(new ProgressUpdate($"emergence: training {name}", 0, steps, "steps"));
-            LmTrainingRun.Run([corpus], null, 1024, options, folder);
+            // 4096 tokens (the corpus command's default) keep most category words whole; with 1024 many split into
+            // pieces, and a latent that fires on one piece of every word cannot reach the recall that S_c ≥ θ needs.
+            LmTrainingRun.Run([corpus], null, 4096, options, folder);
         }
         context.Timings.Add("emergence: model suite", watch.Elapsed.TotalSeconds);
 

@@ -30,7 +30,7 @@ internal static class ConceptsCommand
         var permutations = new Option<int>("--permutations") { Description = "Shuffled-label permutations for the null.", DefaultValueFactory = _ => 200 };
         var firstToken = new Option<bool>("--first-token-only") { Description = "Label only the first token of a multi-token word." };
         var maxTokens = new Option<long>("--max-tokens") { Description = "Most tokens captured.", DefaultValueFactory = _ => 100_000 };
-        var command = new Command("score", "P, R and F1 of every latent for every category; S_c with its shuffled-label null quantile and p-value; a dashboard per category's best latent.")
+        var command = new Command("score", "P, R and F1 of every latent for every category; S_c (best latent or top-r union) with its shuffled-label null quantile and p-value.")
             { sae, model, data, site, concepts, tau, topR, permutations, firstToken, maxTokens };
         command.SetAction(parse =>
         {

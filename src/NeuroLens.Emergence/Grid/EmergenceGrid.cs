@@ -55,6 +55,17 @@ public static class EmergenceGrid
             {
                 cancellation.ThrowIfCancellationRequested();
                 var pending = new List<int>();
+                // Cells and caches of another model under the same name and step (a retrained suite) are stale.
+                var stamp = Stamp(checkpoint.Folder);
+                var stampPath = Path.Combine(outFolder, "cells", model.Name, "step" + checkpoint.Step.ToString(CultureInfo.InvariantCulture), "source.txt");
+                if (File.Exists(stampPath) && File.ReadAllText(stampPath) != stamp)
+                {
+                    Directory.Delete(Path.GetDirectoryName(stampPath)!, true);
+                    var stale = Path.Combine(outFolder, "cache", model.Name, "step" + checkpoint.Step.ToString(CultureInfo.InvariantCulture));
+                    if (Directory.Exists(stale)) Directory.Delete(stale, true);
+                }
+                Directory.CreateDirectory(Path.GetDirectoryName(stampPath)!);
+                AtomicFile.WriteAllText(stampPath, stamp);
                 foreach (int layer in model.Layers)
                 {
                     var existing = TryLoad(CellFolder(outFolder, model.Name, checkpoint.Step, layer));
@@ -73,6 +84,11 @@ public static class EmergenceGrid
         }
         return new EmergenceGridResult(models, options.Concepts.Categories, cells, run);
     }
+
+    /// <summary>What identifies a checkpoint's contents: its full path and the size and time of its files.</summary>
+    private static string Stamp(string folder) =>
+        Path.GetFullPath(folder) + "\n" + string.Join("\n", Directory.GetFiles(folder).Order(StringComparer.Ordinal)
+            .Select(f => new FileInfo(f)).Select(f => $"{f.Name} {f.Length} {f.LastWriteTimeUtc.Ticks}")) + "\n";
 
     /// <summary>The models of the grid, smallest first, with their steps and layers.</summary>
     public static IReadOnlyList<GridModel> Discover(EmergenceGridOptions options)

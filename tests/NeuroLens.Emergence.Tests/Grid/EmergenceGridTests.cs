@@ -63,6 +63,13 @@ public sealed class EmergenceGridTests : IDisposable
         Assert.Equal(0, again.CellsRun);
         Assert.Equal(cell.Scores.Select(s => s.Score), again.Cell("small", 5, 1)!.Scores.Select(s => s.Score));
 
+        // A retrained checkpoint under the same name and step makes its cells and cache stale: only they are recomputed.
+        Thread.Sleep(20);
+        manual_seed(99);
+        using (var retrained = new GptNeoXModel(new GptNeoXConfig(BpeTrainer.TrainTexts(texts, 400, [BpeTrainer.EndOfText]).VocabSize, 16, 2, 2, 32, MaxPositionEmbeddings: 64)))
+            retrained.Save(Path.Combine(small, "checkpoints", "step5"));
+        Assert.Equal(2, EmergenceGrid.Run(options, outFolder).CellsRun);
+
         var reportFolder = new OutputFolder(Path.Combine(_folder, "report"));
         var summary = EmergenceReport.Write(again, options, outFolder, reportFolder, new Report("t"));
         Assert.Equal(2 * 2 * options.Concepts.Categories.Count, summary.Time.Count);
