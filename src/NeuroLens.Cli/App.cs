@@ -62,6 +62,9 @@ internal static class App
         root.Subcommands.Add(ExpandCommand.Create(context));
         root.Subcommands.Add(TransferCommand.Create(context));
         root.Subcommands.Add(CorpusCommand.Create(context));
+        root.Subcommands.Add(SaeCommand.Create(context));
+        root.Subcommands.Add(ConceptsCommand.Create(context));
+        root.Subcommands.Add(EmergeCommand.Create(context));
         root.Subcommands.Add(ReproduceCommand.Create(context));
         return root;
     }

@@ -1,5 +1,6 @@
 using NeuroLens.Cascade;
 using NeuroLens.Core.Reproduction;
+using NeuroLens.Emergence;
 using NeuroLens.Entanglement;
 using NeuroLens.Transfer;
 
@@ -13,7 +14,7 @@ internal static class StudyCatalog
         new("wasserstein", "Entanglement: Wasserstein neurons and Sparse Expansion",
             "Sawmya, Kong, Markov et al., \"Wasserstein Distances, Neuronal Entanglement, and Sparsity\" (2024)", new WassersteinReproduction(), 4),
         new("emergence", "Emergence: concepts across time, space and scale",
-            "Sawmya, Adler, Shavit, \"The Birth of Knowledge: Emergent Features across Time, Space, and Scale in Large Language Models\" (2025)", null, 5),
+            "Sawmya, Adler, Shavit, \"The Birth of Knowledge: Emergent Features across Time, Space, and Scale in Large Language Models\" (2025)", new EmergenceReproduction(), 5),
         new("cascade", "Cascade: multi-resolution detectors for sparse objects",
             "Athey, Sawmya, Shavit, \"Cascade Detector Analysis and Application to Biomedical Microscopy\" (2025)", new CascadeReproduction(), 7),
         new("transfer", "Transfer: MMD source selection and source-free active learning",

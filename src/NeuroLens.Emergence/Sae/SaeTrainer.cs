@@ -1,0 +1,268 @@
+using NeuroLens.Core;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace NeuroLens.Emergence.Sae;
+
+/// <summary>
+/// The optimisation of one sparse autoencoder, step by step (emergence.md §2): losses, Adam with
+/// warm-up and linear decay, the unit-norm decoder constraint, dead-latent tracking and the BatchTopK
+/// threshold. <see cref="SaeTraining"/> drives it over an activation source; this class knows nothing
+/// of files or models.
+/// </summary>
+/// <remarks>
+/// Losses. TopK and BatchTopK minimise the normalised MSE FVU = ‖x − x̂‖² / ‖x − x̄‖² over the batch (x̄ the
+/// batch mean, as in EleutherAI sparsify) plus <see cref="SaeTrainingOptions.AuxKCoefficient"/> ·
+/// min(1, dead / k_aux) · the same quantity for reconstructing the residual e = x − x̂ (detached) with the
+/// k_aux largest pre-activations among dead latents (Gao et al. 2024). ReLU SAEs minimise
+/// mean_t ‖x − x̂‖² + λ · mean_t Σ_i f_i ‖W_dec,i‖ with λ ramped up linearly (Anthropic, April 2024).
+/// All in the scaled input space. For TopK and BatchTopK, the component of the decoder gradient parallel
+/// to each decoder row is removed before the Adam step, and rows are renormalised after it.
+/// </remarks>
+public sealed class SaeTrainer : IDisposable
+{
+    private readonly SaeTrainingOptions _options;
+    private readonly Tensor[] _m;
+    private readonly Tensor[] _v;
+    private readonly int _auxK;
+    private readonly double _baseLearningRate;
+
+    /// <summary>Prepares to train <paramref name="sae"/> (whose tensors are updated in place) for <paramref name="totalSteps"/> steps.</summary>
+    /// <param name="sae">The SAE, already initialised (see <see cref="SparseAutoencoder.Initialize"/>).</param>
+    /// <param name="options">The recipe.</param>
+    /// <param name="totalSteps">Steps planned (for the learning-rate and λ schedules).</param>
+    /// <param name="deadAfterTokens">Tokens without firing after which a latent counts as dead.</param>
+    public SaeTrainer(SparseAutoencoder sae, SaeTrainingOptions options, long totalSteps, long deadAfterTokens)
+    {
+        options.Validate();
+        Sae = sae;
+        _options = options;
+        TotalSteps = Math.Max(1, totalSteps);
+        DeadAfterTokens = deadAfterTokens;
+        _auxK = Math.Min(options.AuxK ?? sae.InputSize / 2, sae.Latents);
+        _baseLearningRate = options.EffectiveLearningRate(sae.Latents);
+        _m = sae.Parameters.Select(p => zeros_like(p)).ToArray();
+        _v = sae.Parameters.Select(p => zeros_like(p)).ToArray();
+        TokensSinceFired = zeros(sae.Latents, ScalarType.Int64);
+        if (sae.Architecture == SaeArchitecture.BatchTopK && sae.Threshold is null)
+            sae.Threshold = full(sae.Latents, float.NaN);
+    }
+
+    /// <summary>The SAE being trained.</summary>
+    public SparseAutoencoder Sae { get; }
+
+    /// <summary>Steps planned.</summary>
+    public long TotalSteps { get; }
+
+    /// <summary>Steps taken so far.</summary>
+    public long Step { get; private set; }
+
+    /// <summary>Training tokens seen so far.</summary>
+    public long TokensSeen { get; private set; }
+
+    /// <summary>Tokens after which a silent latent is dead.</summary>
+    public long DeadAfterTokens { get; }
+
+    /// <summary>Per latent, training tokens since it last fired [d_sae] int64.</summary>
+    public Tensor TokensSinceFired { get; }
+
+    /// <summary>Adam first moments, in <see cref="SparseAutoencoder.Parameters"/> order.</summary>
+    public IReadOnlyList<Tensor> FirstMoments => _m;
+
+    /// <summary>Adam second moments, in <see cref="SparseAutoencoder.Parameters"/> order.</summary>
+    public IReadOnlyList<Tensor> SecondMoments => _v;
+
+    /// <summary>The learning rate at step <paramref name="step"/>: linear warm-up, constant, then linear decay to 0.</summary>
+    public double LearningRateAt(long step)
+    {
+        long warm = Math.Min(1000, (long)Math.Round(_options.WarmupFraction * TotalSteps));
+        long decay = (long)Math.Round(_options.DecayFraction * TotalSteps);
+        double lr = _baseLearningRate;
+        if (warm > 0 && step < warm) lr *= (step + 1.0) / warm;
+        long decayStart = TotalSteps - decay;
+        if (decay > 0 && step >= decayStart) lr *= Math.Max(0.0, (double)(TotalSteps - step) / (decay + 1));
+        return lr;
+    }
+
+    /// <summary>Restores a saved position (used when resuming).</summary>
+    public void Restore(long step, long tokensSeen)
+    {
+        Step = step;
+        TokensSeen = tokensSeen;
+    }
+
+    /// <summary>One optimizer step on a batch of activations in model units [B, d_in].</summary>
+    public SaeStepResult TrainStep(Tensor batch)
+    {
+        var sae = Sae;
+        long b = batch.shape[0];
+        double lr = LearningRateAt(Step);
+        double loss, fvu, aux = 0, l0;
+        using (var scope = NewDisposeScope())
+        {
+            var x = sae.InputScale == 1.0 ? batch : batch.mul(sae.InputScale);
+            // (x − b_dec) W_enc computed as x W_enc − b_dec W_enc: the same value, but b_dec's gradient is then a
+            // vector–matrix product instead of a [B, d_sae] × [d_sae, d_in] one (x needs no gradient).
+            var pre = x.matmul(sae.WEnc).sub(sae.BDec.unsqueeze(0).matmul(sae.WEnc)).add(sae.BEnc);
+            var totalVariance = x.sub(x.mean([0], keepdim: true)).pow(2).sum().clamp_min(1e-12);
+            Tensor objective;
+            Tensor firedLatents;
+            if (sae.Architecture == SaeArchitecture.TopK)
+            {
+                var (values, indices) = pre.topk(sae.K, dim: 1, sorted: false);
+                values = nn.functional.relu(values);
+                var rows = sae.WDec.index_select(0, indices.flatten()).view(b, sae.K, sae.InputSize);
+                var xHat = values.unsqueeze(1).bmm(rows).squeeze(1).add(sae.BDec);
+                var residual = x.sub(xHat);
+                var fvuT = residual.pow(2).sum().div(totalVariance);
+                objective = fvuT;
+                fvu = fvuT.item<float>();
+                using (no_grad())
+                {
+                    firedLatents = indices.masked_select(values.gt(0));
+                    l0 = values.gt(0).sum().item<long>() / (double)b;
+                }
+                var auxT = AuxKLoss(pre, residual);
+                if (auxT is not null)
+                {
+                    objective = objective.add(auxT);
+                    aux = auxT.item<float>();
+                }
+            }
+            else if (sae.Architecture == SaeArchitecture.BatchTopK)
+            {
+                var relu = nn.functional.relu(pre);
+                var (values, flatIndices) = relu.flatten().topk((int)Math.Min(sae.K * b, relu.numel()), dim: 0, sorted: false);
+                var codes = zeros_like(relu).flatten().scatter(0, flatIndices, values).view(b, sae.Latents);
+                var xHat = codes.matmul(sae.WDec).add(sae.BDec);
+                var residual = x.sub(xHat);
+                var fvuT = residual.pow(2).sum().div(totalVariance);
+                objective = fvuT;
+                fvu = fvuT.item<float>();
+                using (no_grad())
+                {
+                    var active = codes.gt(0);
+                    l0 = active.sum().item<long>() / (double)b;
+                    firedLatents = active.any(dim: 0).nonzero().flatten();
+                    UpdateThreshold(codes, active);
+                }
+                var auxT = AuxKLoss(pre, residual);
+                if (auxT is not null)
+                {
+                    objective = objective.add(auxT);
+                    aux = auxT.item<float>();
+                }
+            }
+            else
+            {
+                var codes = nn.functional.relu(pre);
+                var xHat = codes.matmul(sae.WDec).add(sae.BDec);
+                var residual = x.sub(xHat);
+                var mse = residual.pow(2).sum(1).mean();
+                var l1 = codes.mul(sae.WDec.norm(1)).sum(1).mean();
+                double ramp = _options.L1WarmupFraction > 0
+                    ? Math.Min(1.0, (Step + 1.0) / Math.Max(1.0, _options.L1WarmupFraction * TotalSteps))
+                    : 1.0;
+                objective = mse.add(l1.mul(_options.L1Coefficient * ramp));
+                using (no_grad())
+                {
+                    fvu = residual.pow(2).sum().div(totalVariance).item<float>();
+                    var active = codes.gt(0);
+                    l0 = active.sum().item<long>() / (double)b;
+                    firedLatents = active.any(dim: 0).nonzero().flatten();
+                }
+            }
+            loss = objective.item<float>();
+            foreach (var p in sae.Parameters) p.grad?.zero_();
+            objective.backward();
+            using (no_grad())
+            {
+                if (sae.Architecture != SaeArchitecture.Relu)
+                    RemoveParallelGradient(sae.WDec);
+                AdamUpdate(lr);
+                if (sae.Architecture != SaeArchitecture.Relu)
+                    sae.WDec.div_(sae.WDec.norm(1, keepdim: true).clamp_min(1e-12));
+                TokensSinceFired.add_(b);
+                if (firedLatents.numel() > 0) TokensSinceFired.index_fill_(0, firedLatents, 0);
+            }
+        }
+        Step++;
+        TokensSeen += b;
+        return new SaeStepResult(Step - 1, loss, fvu, aux, l0, DeadFraction(), lr);
+    }
+
+    /// <summary>Fraction of latents that have not fired for <see cref="DeadAfterTokens"/> tokens.</summary>
+    public double DeadFraction()
+    {
+        using var dead = TokensSinceFired.ge(DeadAfterTokens);
+        return dead.sum().item<long>() / (double)Sae.Latents;
+    }
+
+    /// <summary>Frees the optimizer state.</summary>
+    public void Dispose()
+    {
+        foreach (var t in _m.Concat(_v)) t.Dispose();
+        TokensSinceFired.Dispose();
+    }
+
+    private Tensor? AuxKLoss(Tensor pre, Tensor residual)
+    {
+        if (_auxK == 0 || _options.AuxKCoefficient == 0) return null;
+        using var dead = TokensSinceFired.ge(DeadAfterTokens);
+        long numDead = dead.sum().item<long>();
+        if (numDead == 0) return null;
+        int kAux = (int)Math.Min(_auxK, numDead);
+        var masked = pre.masked_fill(dead.logical_not().unsqueeze(0), float.NegativeInfinity);
+        var (values, indices) = masked.topk(kAux, dim: 1, sorted: false);
+        values = nn.functional.relu(values);
+        long b = pre.shape[0];
+        var rows = Sae.WDec.index_select(0, indices.flatten()).view(b, kAux, Sae.InputSize);
+        var eHat = values.unsqueeze(1).bmm(rows).squeeze(1);
+        var e = residual.detach();
+        var variance = e.sub(e.mean([0], keepdim: true)).pow(2).sum().clamp_min(1e-12);
+        double scale = Math.Min(1.0, numDead / (double)_auxK);
+        return eHat.sub(e).pow(2).sum().div(variance).mul(_options.AuxKCoefficient * scale);
+    }
+
+    private void UpdateThreshold(Tensor codes, Tensor active)
+    {
+        // Per latent, the smallest activation it kept in this batch, averaged over batches
+        // (exponential moving average); latents that kept nothing keep their previous estimate.
+        var threshold = Sae.Threshold!;
+        var smallest = codes.masked_fill(active.logical_not(), float.PositiveInfinity).amin(dims: [0]);
+        var seen = active.any(dim: 0);
+        var fresh = threshold.isnan().logical_and(seen);
+        double m = _options.ThresholdMomentum;
+        var blended = threshold.mul(m).add(smallest.mul(1 - m));
+        var updated = where(fresh, smallest, where(seen, blended, threshold));
+        threshold.copy_(updated);
+    }
+
+    private static void RemoveParallelGradient(Tensor wDec)
+    {
+        var grad = wDec.grad;
+        if (grad is null) return;
+        var parallel = grad.mul(wDec).sum(1, keepdim: true);
+        grad.sub_(wDec.mul(parallel));
+    }
+
+    private void AdamUpdate(double lr)
+    {
+        double b1 = _options.Beta1, b2 = _options.Beta2;
+        long t = Step + 1;
+        double correction1 = 1 - Math.Pow(b1, t), correction2 = 1 - Math.Pow(b2, t);
+        double stepSize = lr / correction1;
+        double sqrtCorrection2 = Math.Sqrt(correction2);
+        var parameters = Sae.Parameters;
+        for (int i = 0; i < parameters.Count; i++)
+        {
+            var p = parameters[i];
+            var g = p.grad;
+            if (g is null) continue;
+            _m[i].mul_(b1).add_(g, alpha: 1 - b1);
+            _v[i].mul_(b2).addcmul_(g, g, value: 1 - b2);
+            using var denominator = _v[i].sqrt().div_(sqrtCorrection2).add_(_options.Epsilon);
+            p.addcdiv_(_m[i], denominator, value: -stepSize);
+        }
+    }
+}

@@ -1,0 +1,82 @@
+#!/usr/bin/env python3
+"""PyTorch reference timing for bench/NeuroLens.Benchmarks/SaeTrainingBenchmarks.cs (docs/benchmarks.md, "Emergence: SAE training").
+
+Run from the repository root with Debian's python3-torch (1.13, CPU):
+
+    /usr/bin/python3 tools/bench_sae_torch.py --d 384 --threads 2
+    /usr/bin/python3 tools/bench_sae_torch.py --d 512 --threads 2
+
+The same TopK SAE step as SaeTrainer.TrainStep: 16 x d latents, k = 32, 2048 N(0, 1) rows per step;
+pre = (x - b_dec) W_enc + b_enc (the textbook form, as SAELens and sparsify write it; --fold-bias computes it
+as x W_enc - b_dec W_enc, as SaeTrainer does); top-k per row, ReLU; x_hat = sum_k v_k W_dec[i_k] + b_dec (index_select + bmm);
+loss = ||x - x_hat||^2 / ||x - mean(x)||^2; backward; the gradient component parallel to each decoder row
+removed; Adam (torch.optim.Adam, lr 2e-4 / sqrt(d_sae / 2^14)); decoder rows renormalised; tokens-since-fired
+counters updated. No latent is dead (no AuxK term), as in the C# benchmark.
+Prints the median and min step time over --repeat steps after --warmup steps, and tokens/s at the median.
+"""
+import argparse
+import statistics
+import time
+
+import torch
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--d", type=int, default=384)
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--batch", type=int, default=2048)
+    p.add_argument("--k", type=int, default=32)
+    p.add_argument("--warmup", type=int, default=5)
+    p.add_argument("--repeat", type=int, default=30)
+    p.add_argument("--fold-bias", action="store_true",
+                   help="compute (x - b_dec) W_enc as x W_enc - b_dec W_enc, as SaeTrainer does (no [B, d_sae] x [d_sae, d] product for b_dec's gradient)")
+    a = p.parse_args()
+    torch.set_num_threads(a.threads)
+    d, n, k, b = a.d, 16 * a.d, a.k, a.batch
+    g = torch.Generator().manual_seed(0)
+    w_dec = torch.randn(n, d, generator=g)
+    w_dec /= w_dec.norm(dim=1, keepdim=True)
+    w_dec.requires_grad_(True)
+    w_enc = w_dec.detach().t().contiguous().requires_grad_(True)
+    b_enc = torch.zeros(n, requires_grad=True)
+    b_dec = torch.zeros(d, requires_grad=True)
+    opt = torch.optim.Adam([w_enc, b_enc, w_dec, b_dec], lr=2e-4 / (n / 2 ** 14) ** 0.5)
+    since_fired = torch.zeros(n, dtype=torch.long)
+    x = torch.randn(b, d, generator=torch.Generator().manual_seed(1))
+
+    def step():
+        if a.fold_bias:
+            pre = x @ w_enc - b_dec.unsqueeze(0) @ w_enc + b_enc
+        else:
+            pre = (x - b_dec) @ w_enc + b_enc
+        values, indices = pre.topk(k, dim=1, sorted=False)
+        values = torch.relu(values)
+        rows = w_dec.index_select(0, indices.flatten()).view(b, k, d)
+        x_hat = torch.bmm(values.unsqueeze(1), rows).squeeze(1) + b_dec
+        loss = (x - x_hat).pow(2).sum() / (x - x.mean(0, keepdim=True)).pow(2).sum()
+        opt.zero_grad(set_to_none=False)
+        loss.backward()
+        with torch.no_grad():
+            fired = indices.masked_select(values > 0)
+            grad = w_dec.grad
+            grad -= w_dec * (grad * w_dec).sum(1, keepdim=True)
+            opt.step()
+            w_dec.div_(w_dec.norm(dim=1, keepdim=True).clamp_min(1e-12))
+            since_fired.add_(b)
+            since_fired.index_fill_(0, fired, 0)
+        return loss.item()
+
+    for _ in range(a.warmup):
+        step()
+    times = []
+    for _ in range(a.repeat):
+        t = time.perf_counter()
+        step()
+        times.append(time.perf_counter() - t)
+    med = statistics.median(times)
+    print(f"d={d} latents={n} k={k} batch={b} threads={a.threads}: median {med * 1e3:.1f} ms, min {min(times) * 1e3:.1f} ms, {b / med:.0f} tokens/s")
+
+
+if __name__ == "__main__":
+    main()
