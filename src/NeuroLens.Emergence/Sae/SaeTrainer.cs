@@ -26,6 +26,8 @@ public sealed class SaeTrainer : IDisposable
     private readonly Tensor[] _v;
     private readonly int _auxK;
     private readonly double _baseLearningRate;
+    // Σ_j codes[b, j] · W_dec[indices[b, j]] per token; shares W_dec (its gradient accumulates there).
+    private readonly TorchSharp.Modules.EmbeddingBag _decoder;
 
     /// <summary>Prepares to train <paramref name="sae"/> (whose tensors are updated in place) for <paramref name="totalSteps"/> steps.</summary>
     /// <param name="sae">The SAE, already initialised (see <see cref="SparseAutoencoder.Initialize"/>).</param>
@@ -44,6 +46,7 @@ public sealed class SaeTrainer : IDisposable
         _m = sae.Parameters.Select(p => zeros_like(p)).ToArray();
         _v = sae.Parameters.Select(p => zeros_like(p)).ToArray();
         TokensSinceFired = zeros(sae.Latents, ScalarType.Int64);
+        _decoder = nn.EmbeddingBag_from_pretrained(sae.WDec, freeze: false, mode: EmbeddingBagMode.Sum);
         if (sae.Architecture == SaeArchitecture.BatchTopK && sae.Threshold is null)
             sae.Threshold = full(sae.Latents, float.NaN);
     }
@@ -111,8 +114,7 @@ public sealed class SaeTrainer : IDisposable
             {
                 var (values, indices) = pre.topk(sae.K, dim: 1, sorted: false);
                 values = nn.functional.relu(values);
-                var rows = sae.WDec.index_select(0, indices.flatten()).view(b, sae.K, sae.InputSize);
-                var xHat = values.unsqueeze(1).bmm(rows).squeeze(1).add(sae.BDec);
+                var xHat = SparseDecode(indices, values).add(sae.BDec);
                 var residual = x.sub(xHat);
                 var fvuT = residual.pow(2).sum().div(totalVariance);
                 objective = fvuT;
@@ -203,6 +205,7 @@ public sealed class SaeTrainer : IDisposable
     {
         foreach (var t in _m.Concat(_v)) t.Dispose();
         TokensSinceFired.Dispose();
+        _decoder.Dispose();
     }
 
     private Tensor? AuxKLoss(Tensor pre, Tensor residual)
@@ -215,14 +218,18 @@ public sealed class SaeTrainer : IDisposable
         var masked = pre.masked_fill(dead.logical_not().unsqueeze(0), float.NegativeInfinity);
         var (values, indices) = masked.topk(kAux, dim: 1, sorted: false);
         values = nn.functional.relu(values);
-        long b = pre.shape[0];
-        var rows = Sae.WDec.index_select(0, indices.flatten()).view(b, kAux, Sae.InputSize);
-        var eHat = values.unsqueeze(1).bmm(rows).squeeze(1);
+        var eHat = SparseDecode(indices, values);
         var e = residual.detach();
         var variance = e.sub(e.mean([0], keepdim: true)).pow(2).sum().clamp_min(1e-12);
         double scale = Math.Min(1.0, numDead / (double)_auxK);
         return eHat.sub(e).pow(2).sum().div(variance).mul(_options.AuxKCoefficient * scale);
     }
+
+    // Σ_j values[b, j] · W_dec[indices[b, j], :] → [B, d_in], differentiable in values and W_dec. An embedding bag
+    // (sum mode, per-sample weights) instead of gathering B × k decoder rows and a batched product: the gather
+    // materialised B·k·d_in floats (1.2 GB for the AuxK term at B = 4096, k_aux = 192, d_in = 384) and its
+    // backward scattered them back; see docs/benchmarks.md, "Emergence: SAE training throughput".
+    private Tensor SparseDecode(Tensor indices, Tensor values) => _decoder.call(indices, null, values);
 
     private void UpdateThreshold(Tensor codes, Tensor active)
     {

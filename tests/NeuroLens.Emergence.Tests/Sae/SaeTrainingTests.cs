@@ -167,4 +167,40 @@ public sealed class SaeTrainingTests
         Assert.Equal(expected, result.AuxLoss, 5);
         Assert.True(result.AuxLoss > 0);
     }
+
+    [Fact]
+    public void TopKGradientsWithAuxKEqualAHandAutogradOfTheLoss()
+    {
+        // Every latent dead (window 0 tokens): the step's loss is FVU + 1/32 · AuxK FVU with k_aux = 4 over all latents.
+        using var sae = SparseAutoencoder.Initialize(SaeArchitecture.TopK, 8, 32, 3, 5);
+        var options = new SaeTrainingOptions { Latents = 32, K = 3, AuxK = 4 };
+        using var trainer = new SaeTrainer(sae, options, 10, 0);
+        using var x = randn([48, 8], generator: new Generator(9));
+        using var scope = NewDisposeScope();
+        var wEnc = sae.WEnc.detach().clone().requires_grad_();
+        var bEnc = sae.BEnc.detach().clone().requires_grad_();
+        var wDec = sae.WDec.detach().clone().requires_grad_();
+        var bDec = sae.BDec.detach().clone().requires_grad_();
+        var pre = x.sub(bDec).matmul(wEnc).add(bEnc);
+        var (values, indices) = pre.topk(3, dim: 1);
+        var xHat = nn.functional.relu(values).unsqueeze(2).mul(wDec[indices]).sum(1).add(bDec);
+        var residual = x.sub(xHat);
+        var total = x.sub(x.mean([0], keepdim: true)).pow(2).sum();
+        var (auxValues, auxIndices) = pre.topk(4, dim: 1);
+        var eHat = nn.functional.relu(auxValues).unsqueeze(2).mul(wDec[auxIndices]).sum(1);
+        var e = residual.detach();
+        var variance = e.sub(e.mean([0], keepdim: true)).pow(2).sum();
+        var loss = residual.pow(2).sum().div(total).add(eHat.sub(e).pow(2).sum().div(variance).mul(1.0 / 32));
+        loss.backward();
+        var expectedDec = wDec.grad!.sub(wDec.mul(wDec.grad!.mul(wDec).sum(1, keepdim: true))); // parallel part removed
+
+        var result = trainer.TrainStep(x);
+
+        Assert.Equal(loss.item<float>(), result.Loss, 5);
+        Assert.True(sae.WEnc.grad!.allclose(wEnc.grad!, rtol: 1e-4, atol: 1e-6));
+        Assert.True(sae.BEnc.grad!.allclose(bEnc.grad!, rtol: 1e-4, atol: 1e-6));
+        Assert.True(sae.BDec.grad!.allclose(bDec.grad!, rtol: 1e-4, atol: 1e-6));
+        Assert.True(sae.WDec.grad!.allclose(expectedDec, rtol: 1e-4, atol: 1e-6));
+        Assert.True(expectedDec.abs().max().item<float>() > 1e-4);
+    }
 }
