@@ -1,4 +1,6 @@
-namespace NeuroLens.Entanglement.Tests;
+namespace NeuroLens.Tests;
+
+// Shared by every test project (tests/Directory.Build.props).
 
 /// <summary>A fresh folder under the system temp folder, deleted with everything in it on dispose.</summary>
 internal sealed class TempFolder : IDisposable
