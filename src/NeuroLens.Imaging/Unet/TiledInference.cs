@@ -1,3 +1,4 @@
+using NeuroLens.Core.Runtime;
 using NeuroLens.Core;
 using NeuroLens.Core.Progress;
 using TorchSharp;
@@ -128,8 +129,8 @@ public static class TiledInference
             output = output * window;
             for (int b = 0; b < batch.Count; b++)
             {
-                Region(sum, batch[b], plan.Tile, 1).add_(output[b]);
-                Region(weight, batch[b], plan.Tile, 0).add_(window);
+                Region(sum, batch[b], plan.Tile, 1).add_(output[b], TorchScalars.One);
+                Region(weight, batch[b], plan.Tile, 0).add_(window, TorchScalars.One);
             }
             onTiles(first + batch.Count);
         }
