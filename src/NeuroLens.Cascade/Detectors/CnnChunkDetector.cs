@@ -1,5 +1,5 @@
-using NeuroLens.Imaging;
 using NeuroLens.Core.Runtime;
+using NeuroLens.Imaging;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,5 +1,5 @@
-using NeuroLens.Core.Runtime;
 using NeuroLens.Core;
+using NeuroLens.Core.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 

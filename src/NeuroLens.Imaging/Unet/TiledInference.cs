@@ -1,6 +1,6 @@
-using NeuroLens.Core.Runtime;
 using NeuroLens.Core;
 using NeuroLens.Core.Progress;
+using NeuroLens.Core.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 

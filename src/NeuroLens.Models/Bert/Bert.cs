@@ -1,5 +1,5 @@
-using NeuroLens.Core.Runtime;
 using System.Text.Json.Nodes;
+using NeuroLens.Core.Runtime;
 using NeuroLens.Models.Language;
 using TorchSharp;
 using TorchSharp.Modules;

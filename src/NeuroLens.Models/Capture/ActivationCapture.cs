@@ -1,6 +1,6 @@
-using NeuroLens.Core.Runtime;
 using NeuroLens.Core;
 using NeuroLens.Core.Progress;
+using NeuroLens.Core.Runtime;
 using NeuroLens.Models.Language;
 using NeuroLens.Models.Tokenizers;
 using TorchSharp;

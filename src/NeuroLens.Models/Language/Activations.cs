@@ -1,5 +1,5 @@
-using NeuroLens.Core.Runtime;
 using NeuroLens.Core;
+using NeuroLens.Core.Runtime;
 using static TorchSharp.torch;
 
 namespace NeuroLens.Models.Language;

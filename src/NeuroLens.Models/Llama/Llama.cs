@@ -1,6 +1,6 @@
-using NeuroLens.Core.Runtime;
 using System.Text.Json.Nodes;
 using NeuroLens.Core;
+using NeuroLens.Core.Runtime;
 using NeuroLens.Models.Checkpoints;
 using NeuroLens.Models.Language;
 using TorchSharp;
