@@ -22,6 +22,11 @@ internal static class App
             return ExitCodes.Usage;
         }
         bool verbose = parse.GetValue(CommonOptions.Verbose);
+        // Every tensor the command makes belongs to a dispose scope, at worst this root one: TorchSharp 0.107 lets
+        // the finalizer free an unreferenced temporary (the receiver of a chained call made outside any scope)
+        // while a native call still reads it (docs/models.md). Commands are synchronous, so the scope, which is
+        // per thread, covers them; what it still holds at the end was left to the garbage collector.
+        var tensors = TorchSharp.torch.NewDisposeScope();
         try
         {
             return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
@@ -29,6 +34,11 @@ internal static class App
         catch (Exception e)
         {
             return Fail(e, verbose, stderr);
+        }
+        finally
+        {
+            if (verbose) stderr.WriteLine($"neurolens: {tensors.DisposablesCount} tensors were left to the root dispose scope");
+            tensors.Dispose();
         }
     }
 
