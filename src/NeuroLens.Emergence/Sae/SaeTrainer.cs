@@ -1,4 +1,5 @@
 using NeuroLens.Core;
+using NeuroLens.Core.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -48,7 +49,7 @@ public sealed class SaeTrainer : IDisposable
         TokensSinceFired = zeros(sae.Latents, ScalarType.Int64);
         _decoder = nn.EmbeddingBag_from_pretrained(sae.WDec, freeze: false, mode: EmbeddingBagMode.Sum);
         if (sae.Architecture == SaeArchitecture.BatchTopK && sae.Threshold is null)
-            sae.Threshold = full(sae.Latents, float.NaN);
+            sae.Threshold = full(sae.Latents, TorchScalars.Of(double.NaN), ScalarType.Float32);
     }
 
     /// <summary>The SAE being trained.</summary>
@@ -103,31 +104,32 @@ public sealed class SaeTrainer : IDisposable
         double loss, fvu, aux = 0, l0;
         using (var scope = NewDisposeScope())
         {
-            var x = sae.InputScale == 1.0 ? batch : batch.mul(sae.InputScale);
+            using var inputScale = sae.InputScale.ToScalar();
+            var x = sae.InputScale == 1.0 ? batch : batch.mul(inputScale);
             // (x − b_dec) W_enc computed as x W_enc − b_dec W_enc: the same value, but b_dec's gradient is then a
             // vector–matrix product instead of a [B, d_sae] × [d_sae, d_in] one (x needs no gradient).
-            var pre = x.matmul(sae.WEnc).sub(sae.BDec.unsqueeze(0).matmul(sae.WEnc)).add(sae.BEnc);
-            var totalVariance = x.sub(x.mean([0], keepdim: true)).pow(2).sum().clamp_min(1e-12);
+            var pre = x.matmul(sae.WEnc).sub(sae.BDec.unsqueeze(0).matmul(sae.WEnc)).add(sae.BEnc, TorchScalars.One);
+            var totalVariance = x.sub(x.mean([0], keepdim: true)).pow(TorchScalars.Two).sum().clamp_min(TorchScalars.Of(1e-12));
             Tensor objective;
             Tensor firedLatents;
             if (sae.Architecture == SaeArchitecture.TopK)
             {
                 var (values, indices) = pre.topk(sae.K, dim: 1, sorted: false);
                 values = nn.functional.relu(values);
-                var xHat = SparseDecode(indices, values).add(sae.BDec);
+                var xHat = SparseDecode(indices, values).add(sae.BDec, TorchScalars.One);
                 var residual = x.sub(xHat);
-                var fvuT = residual.pow(2).sum().div(totalVariance);
+                var fvuT = residual.pow(TorchScalars.Two).sum().div(totalVariance);
                 objective = fvuT;
                 fvu = fvuT.item<float>();
                 using (no_grad())
                 {
-                    firedLatents = indices.masked_select(values.gt(0));
-                    l0 = values.gt(0).sum().item<long>() / (double)b;
+                    firedLatents = indices.masked_select(values.gt(TorchScalars.Zero));
+                    l0 = values.gt(TorchScalars.Zero).sum().item<long>() / (double)b;
                 }
                 var auxT = AuxKLoss(pre, residual);
                 if (auxT is not null)
                 {
-                    objective = objective.add(auxT);
+                    objective = objective.add(auxT, TorchScalars.One);
                     aux = auxT.item<float>();
                 }
             }
@@ -136,14 +138,14 @@ public sealed class SaeTrainer : IDisposable
                 var relu = nn.functional.relu(pre);
                 var (values, flatIndices) = relu.flatten().topk((int)Math.Min(sae.K * b, relu.numel()), dim: 0, sorted: false);
                 var codes = zeros_like(relu).flatten().scatter(0, flatIndices, values).view(b, sae.Latents);
-                var xHat = codes.matmul(sae.WDec).add(sae.BDec);
+                var xHat = codes.matmul(sae.WDec).add(sae.BDec, TorchScalars.One);
                 var residual = x.sub(xHat);
-                var fvuT = residual.pow(2).sum().div(totalVariance);
+                var fvuT = residual.pow(TorchScalars.Two).sum().div(totalVariance);
                 objective = fvuT;
                 fvu = fvuT.item<float>();
                 using (no_grad())
                 {
-                    var active = codes.gt(0);
+                    var active = codes.gt(TorchScalars.Zero);
                     l0 = active.sum().item<long>() / (double)b;
                     firedLatents = active.any(dim: 0).nonzero().flatten();
                     UpdateThreshold(codes, active);
@@ -151,25 +153,26 @@ public sealed class SaeTrainer : IDisposable
                 var auxT = AuxKLoss(pre, residual);
                 if (auxT is not null)
                 {
-                    objective = objective.add(auxT);
+                    objective = objective.add(auxT, TorchScalars.One);
                     aux = auxT.item<float>();
                 }
             }
             else
             {
                 var codes = nn.functional.relu(pre);
-                var xHat = codes.matmul(sae.WDec).add(sae.BDec);
+                var xHat = codes.matmul(sae.WDec).add(sae.BDec, TorchScalars.One);
                 var residual = x.sub(xHat);
-                var mse = residual.pow(2).sum(1).mean();
+                var mse = residual.pow(TorchScalars.Two).sum(1).mean();
                 var l1 = codes.mul(sae.WDec.norm(1)).sum(1).mean();
                 double ramp = _options.L1WarmupFraction > 0
                     ? Math.Min(1.0, (Step + 1.0) / Math.Max(1.0, _options.L1WarmupFraction * TotalSteps))
                     : 1.0;
-                objective = mse.add(l1.mul(_options.L1Coefficient * ramp));
+                using var l1Weight = (_options.L1Coefficient * ramp).ToScalar();
+                objective = mse.add(l1.mul(l1Weight), TorchScalars.One);
                 using (no_grad())
                 {
-                    fvu = residual.pow(2).sum().div(totalVariance).item<float>();
-                    var active = codes.gt(0);
+                    fvu = residual.pow(TorchScalars.Two).sum().div(totalVariance).item<float>();
+                    var active = codes.gt(TorchScalars.Zero);
                     l0 = active.sum().item<long>() / (double)b;
                     firedLatents = active.any(dim: 0).nonzero().flatten();
                 }
@@ -183,9 +186,10 @@ public sealed class SaeTrainer : IDisposable
                     RemoveParallelGradient(sae.WDec);
                 AdamUpdate(lr);
                 if (sae.Architecture != SaeArchitecture.Relu)
-                    sae.WDec.div_(sae.WDec.norm(1, keepdim: true).clamp_min(1e-12));
-                TokensSinceFired.add_(b);
-                if (firedLatents.numel() > 0) TokensSinceFired.index_fill_(0, firedLatents, 0);
+                    sae.WDec.div_(sae.WDec.norm(1, keepdim: true).clamp_min(TorchScalars.Of(1e-12)));
+                using var batchTokens = b.ToScalar();
+                TokensSinceFired.add_(batchTokens, TorchScalars.One);
+                if (firedLatents.numel() > 0) TokensSinceFired.index_fill_(0, firedLatents, TorchScalars.Zero);
             }
         }
         Step++;
@@ -196,7 +200,8 @@ public sealed class SaeTrainer : IDisposable
     /// <summary>Fraction of latents that have not fired for <see cref="DeadAfterTokens"/> tokens.</summary>
     public double DeadFraction()
     {
-        using var dead = TokensSinceFired.ge(DeadAfterTokens);
+        using var deadAfter = DeadAfterTokens.ToScalar();
+        using var dead = TokensSinceFired.ge(deadAfter);
         return dead.sum().item<long>() / (double)Sae.Latents;
     }
 
@@ -211,18 +216,20 @@ public sealed class SaeTrainer : IDisposable
     private Tensor? AuxKLoss(Tensor pre, Tensor residual)
     {
         if (_auxK == 0 || _options.AuxKCoefficient == 0) return null;
-        using var dead = TokensSinceFired.ge(DeadAfterTokens);
+        using var deadAfter = DeadAfterTokens.ToScalar();
+        using var dead = TokensSinceFired.ge(deadAfter);
         long numDead = dead.sum().item<long>();
         if (numDead == 0) return null;
         int kAux = (int)Math.Min(_auxK, numDead);
-        var masked = pre.masked_fill(dead.logical_not().unsqueeze(0), float.NegativeInfinity);
+        var masked = pre.masked_fill(dead.logical_not().unsqueeze(0), TorchScalars.Of(double.NegativeInfinity));
         var (values, indices) = masked.topk(kAux, dim: 1, sorted: false);
         values = nn.functional.relu(values);
         var eHat = SparseDecode(indices, values);
         var e = residual.detach();
-        var variance = e.sub(e.mean([0], keepdim: true)).pow(2).sum().clamp_min(1e-12);
+        var variance = e.sub(e.mean([0], keepdim: true)).pow(TorchScalars.Two).sum().clamp_min(TorchScalars.Of(1e-12));
         double scale = Math.Min(1.0, numDead / (double)_auxK);
-        return eHat.sub(e).pow(2).sum().div(variance).mul(_options.AuxKCoefficient * scale);
+        using var weight = (_options.AuxKCoefficient * scale).ToScalar();
+        return eHat.sub(e).pow(TorchScalars.Two).sum().div(variance).mul(weight);
     }
 
     // Σ_j values[b, j] · W_dec[indices[b, j], :] → [B, d_in], differentiable in values and W_dec. An embedding bag
@@ -236,11 +243,12 @@ public sealed class SaeTrainer : IDisposable
         // Per latent, the smallest activation it kept in this batch, averaged over batches
         // (exponential moving average); latents that kept nothing keep their previous estimate.
         var threshold = Sae.Threshold!;
-        var smallest = codes.masked_fill(active.logical_not(), float.PositiveInfinity).amin(dims: [0]);
+        var smallest = codes.masked_fill(active.logical_not(), TorchScalars.Of(double.PositiveInfinity)).amin(dims: [0]);
         var seen = active.any(dim: 0);
         var fresh = threshold.isnan().logical_and(seen);
-        double m = _options.ThresholdMomentum;
-        var blended = threshold.mul(m).add(smallest.mul(1 - m));
+        using var m = _options.ThresholdMomentum.ToScalar();
+        using var oneMinusM = (1 - _options.ThresholdMomentum).ToScalar();
+        var blended = threshold.mul(m).add(smallest.mul(oneMinusM), TorchScalars.One);
         var updated = where(fresh, smallest, where(seen, blended, threshold));
         threshold.copy_(updated);
     }
@@ -253,6 +261,8 @@ public sealed class SaeTrainer : IDisposable
         grad.sub_(wDec.mul(parallel));
     }
 
+    // Replaced by Core AdamOptimizer on branch scalar-fix.
+#pragma warning disable RS0030
     private void AdamUpdate(double lr)
     {
         double b1 = _options.Beta1, b2 = _options.Beta2;
@@ -272,4 +282,5 @@ public sealed class SaeTrainer : IDisposable
             p.addcdiv_(_m[i], denominator, value: -stepSize);
         }
     }
+#pragma warning restore RS0030
 }
