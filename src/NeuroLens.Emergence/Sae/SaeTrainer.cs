@@ -29,6 +29,10 @@ public sealed class SaeTrainer : IDisposable
     private readonly double _baseLearningRate;
     // Σ_j codes[b, j] · W_dec[indices[b, j]] per token; shares W_dec (its gradient accumulates there).
     private readonly TorchSharp.Modules.EmbeddingBag _decoder;
+    // The TopK encoder's gradient: an embedding bag over a zero [d_sae, d_in] weight whose gradient, for per-sample
+    // weights g and output gradient (c·x − b_dec), is Σ g[b, i] (c·x − b_dec)[b] at row indices[b, i] (EncoderBackward).
+    private readonly Tensor? _encoderRows;
+    private readonly TorchSharp.Modules.EmbeddingBag? _encoderBag;
 
     /// <summary>Prepares to train <paramref name="sae"/> (whose tensors are updated in place) for <paramref name="totalSteps"/> steps.</summary>
     /// <param name="sae">The SAE, already initialised (see <see cref="SparseAutoencoder.Initialize"/>).</param>
@@ -48,6 +52,11 @@ public sealed class SaeTrainer : IDisposable
         _v = sae.Parameters.Select(p => zeros_like(p)).ToArray();
         TokensSinceFired = zeros(sae.Latents, ScalarType.Int64);
         _decoder = nn.EmbeddingBag_from_pretrained(sae.WDec, freeze: false, mode: EmbeddingBagMode.Sum);
+        if (sae.Architecture == SaeArchitecture.TopK)
+        {
+            _encoderRows = zeros(sae.Latents, sae.InputSize);
+            _encoderBag = nn.EmbeddingBag_from_pretrained(_encoderRows, freeze: false, mode: EmbeddingBagMode.Sum);
+        }
         if (sae.Architecture == SaeArchitecture.BatchTopK && sae.Threshold is null)
             sae.Threshold = full(sae.Latents, TorchScalars.Of(double.NaN), ScalarType.Float32);
     }
@@ -107,15 +116,25 @@ public sealed class SaeTrainer : IDisposable
             using var inputScale = sae.InputScale.ToScalar();
             var x = sae.InputScale == 1.0 ? batch : batch.mul(inputScale);
             // (x − b_dec) W_enc computed as x W_enc − b_dec W_enc: the same value, but b_dec's gradient is then a
-            // vector–matrix product instead of a [B, d_sae] × [d_sae, d_in] one (x needs no gradient).
-            var pre = x.matmul(sae.WEnc).sub(sae.BDec.unsqueeze(0).matmul(sae.WEnc)).add(sae.BEnc, TorchScalars.One);
+            // vector–matrix product instead of a [B, d_sae] × [d_sae, d_in] one (x needs no gradient). TopK: without a
+            // graph (the sparse encoder gradient below).
+            Tensor pre;
+            using (sae.Architecture == SaeArchitecture.TopK ? no_grad() : null)
+                pre = x.matmul(sae.WEnc).sub(sae.BDec.unsqueeze(0).matmul(sae.WEnc)).add(sae.BEnc, TorchScalars.One);
+            Tensor? chosenIndices = null, chosen = null, auxIndices = null, auxChosen = null;
             var totalVariance = x.sub(x.mean([0], keepdim: true)).pow(TorchScalars.Two).sum().clamp_min(TorchScalars.Of(1e-12));
             Tensor objective;
             Tensor firedLatents;
             if (sae.Architecture == SaeArchitecture.TopK)
             {
-                var (values, indices) = pre.topk(sae.K, dim: 1, sorted: false);
-                values = nn.functional.relu(values);
+                // Sparse encoder gradient (as EleutherAI sparsify's fused encoder): the dense pre-activations only choose the
+                // latents; the loss is differentiated with respect to the chosen pre-activations (leaves), and the
+                // encoder's gradient accumulated from those alone after the backward pass (EncoderBackward):
+                // B·(k + k_aux)·d_in multiply-adds instead of the dense backward product's B·d_sae·d_in.
+                var (topValues, indices) = pre.topk(sae.K, dim: 1, sorted: false);
+                chosenIndices = indices;
+                chosen = topValues.requires_grad_();
+                var values = nn.functional.relu(chosen);
                 var xHat = SparseDecode(indices, values).add(sae.BDec, TorchScalars.One);
                 var residual = x.sub(xHat);
                 var fvuT = residual.pow(TorchScalars.Two).sum().div(totalVariance);
@@ -126,7 +145,7 @@ public sealed class SaeTrainer : IDisposable
                     firedLatents = indices.masked_select(values.gt(TorchScalars.Zero));
                     l0 = values.gt(TorchScalars.Zero).sum().item<long>() / (double)b;
                 }
-                var auxT = AuxKLoss(pre, residual);
+                var auxT = AuxKLoss(pre, residual, leafValues: true, out auxChosen, out auxIndices);
                 if (auxT is not null)
                 {
                     objective = objective.add(auxT, TorchScalars.One);
@@ -150,7 +169,7 @@ public sealed class SaeTrainer : IDisposable
                     firedLatents = active.any(dim: 0).nonzero().flatten();
                     UpdateThreshold(codes, active);
                 }
-                var auxT = AuxKLoss(pre, residual);
+                var auxT = AuxKLoss(pre, residual, leafValues: false, out _, out _);
                 if (auxT is not null)
                 {
                     objective = objective.add(auxT, TorchScalars.One);
@@ -180,6 +199,7 @@ public sealed class SaeTrainer : IDisposable
             loss = objective.item<float>();
             foreach (var p in sae.Parameters) p.grad?.zero_();
             objective.backward();
+            if (chosen is not null) EncoderBackward(x, chosenIndices!, chosen, auxIndices, auxChosen);
             using (no_grad())
             {
                 if (sae.Architecture != SaeArchitecture.Relu)
@@ -211,10 +231,15 @@ public sealed class SaeTrainer : IDisposable
         foreach (var t in _m.Concat(_v)) t.Dispose();
         TokensSinceFired.Dispose();
         _decoder.Dispose();
+        _encoderBag?.Dispose();
+        _encoderRows?.Dispose();
     }
 
-    private Tensor? AuxKLoss(Tensor pre, Tensor residual)
+    // leafValues: the chosen pre-activations become a gradient leaf (returned with their indices; TopK's sparse encoder
+    // gradient) instead of staying in the graph of pre (BatchTopK).
+    private Tensor? AuxKLoss(Tensor pre, Tensor residual, bool leafValues, out Tensor? chosen, out Tensor? chosenIndices)
     {
+        chosen = chosenIndices = null;
         if (_auxK == 0 || _options.AuxKCoefficient == 0) return null;
         using var deadAfter = DeadAfterTokens.ToScalar();
         using var dead = TokensSinceFired.ge(deadAfter);
@@ -223,6 +248,11 @@ public sealed class SaeTrainer : IDisposable
         int kAux = (int)Math.Min(_auxK, numDead);
         var masked = pre.masked_fill(dead.logical_not().unsqueeze(0), TorchScalars.Of(double.NegativeInfinity));
         var (values, indices) = masked.topk(kAux, dim: 1, sorted: false);
+        if (leafValues)
+        {
+            chosen = values.requires_grad_();
+            chosenIndices = indices;
+        }
         values = nn.functional.relu(values);
         var eHat = SparseDecode(indices, values);
         var e = residual.detach();
@@ -230,6 +260,39 @@ public sealed class SaeTrainer : IDisposable
         double scale = Math.Min(1.0, numDead / (double)_auxK);
         using var weight = (_options.AuxKCoefficient * scale).ToScalar();
         return eHat.sub(e).pow(TorchScalars.Two).sum().div(variance).mul(weight);
+    }
+
+    // The encoder's gradient from the gradients g of the chosen pre-activations pre[b, indices[b, i]] =
+    // (c·x − b_dec)[b] · W_enc[:, j] + b_enc[j], j = indices[b, i]: ∂W_enc[:, j] = Σ g[b, i] (c·x − b_dec)[b],
+    // ∂b_enc[j] = Σ g[b, i], and ∂b_dec gains −W_enc ∂b_enc — all sums over the (b, i) with indices[b, i] = j. The first
+    // is the weight gradient of an embedding bag (per-sample weights g) whose output gradient is c·x − b_dec.
+    private void EncoderBackward(Tensor x, Tensor indices, Tensor chosen, Tensor? auxIndices, Tensor? auxChosen)
+    {
+        var sae = Sae;
+        using var scope = NewDisposeScope();
+        var g = chosen.grad ?? zeros_like(chosen);
+        var all = indices;
+        if (auxIndices is not null && auxChosen?.grad is { } auxGrad)
+        {
+            all = cat([indices, auxIndices], 1);
+            g = cat([g, auxGrad], 1);
+        }
+        Tensor centred;
+        using (no_grad())
+        {
+            centred = x.sub(sae.BDec);
+            _encoderRows!.grad?.zero_();
+        }
+        var rows = _encoderBag!.call(all, null, g.detach());
+        rows.backward([centred]);
+        using (no_grad())
+        {
+            var bEncGrad = zeros(sae.Latents).index_add_(0, all.flatten(), g.flatten(), TorchScalars.One);
+            var bDecGrad = sae.WEnc.matmul(bEncGrad).neg();
+            var wEncGrad = _encoderRows!.grad!.t();
+            // Accumulated into .grad as a backward pass would (creating it on the first step).
+            autograd.backward([sae.WEnc, sae.BEnc, sae.BDec], [wEncGrad, bEncGrad, bDecGrad]);
+        }
     }
 
     // Σ_j values[b, j] · W_dec[indices[b, j], :] → [B, d_in], differentiable in values and W_dec. An embedding bag
