@@ -1,3 +1,4 @@
+using NeuroLens.Core.Runtime;
 using NeuroLens.Imaging;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -47,7 +48,9 @@ public sealed class CnnChunkDetector(CnnChunkOptions? options = null) : IChunkDe
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         _network.eval();
-        var x = (Batch(level, chunks) - _mean) / _std;
+        using var mean = _mean.ToScalar();
+        using var std = _std.ToScalar();
+        var x = Batch(level, chunks).sub(mean).div(std);
         return sigmoid(_network.call(x)).data<float>().ToArray();
     }
 
@@ -62,11 +65,13 @@ public sealed class CnnChunkDetector(CnnChunkOptions? options = null) : IChunkDe
         var inputs = cat(examples.Select(e => Batch(e.Level, [e.Chunk])).ToList(), 0);
         _mean = inputs.mean().item<float>();
         _std = Math.Max(inputs.std().item<float>(), 1e-6f);
-        inputs = (inputs - _mean) / _std;
+        using (var mean = _mean.ToScalar())
+        using (var std = _std.ToScalar())
+            inputs = inputs.sub(mean).div(std);
         var labels = tensor(examples.Select(e => e.Positive ? 1f : 0f).ToArray());
         long positives = examples.Count(e => e.Positive), negatives = examples.Count - positives;
         float posWeight = positives == 0 ? 1f : Math.Max(1f, (float)negatives / positives);
-        var optimizer = optim.Adam(_network.parameters(), _options.LearningRate);
+        using var optimizer = AdamOptimizer.Adam(_network.parameters());
         var rng = new Random(seed);
         var order = Enumerable.Range(0, examples.Count).ToArray();
         _network.train();
@@ -77,18 +82,22 @@ public sealed class CnnChunkDetector(CnnChunkOptions? options = null) : IChunkDe
             {
                 using var step = NewDisposeScope();
                 var index = tensor(order.Skip(start).Take(_options.BatchSize).Select(i => (long)i).ToArray());
-                optimizer.zero_grad();
+                optimizer.ZeroGrad();
                 var value = WeightedBce(_network.call(inputs.index_select(0, index)), labels.index_select(0, index), posWeight);
                 value.backward();
-                optimizer.step();
+                optimizer.Step(_options.LearningRate);
             }
         }
         _network.eval();
     }
 
     // Binary cross-entropy on logits z with positives weighted by w: −mean(w·t·log σ(z) + (1 − t)·log σ(−z)).
-    private static Tensor WeightedBce(Tensor logits, Tensor targets, float positiveWeight) =>
-        -(positiveWeight * targets * nn.functional.logsigmoid(logits) + (1 - targets) * nn.functional.logsigmoid(-logits)).mean();
+    private static Tensor WeightedBce(Tensor logits, Tensor targets, float positiveWeight)
+    {
+        using var weight = positiveWeight.ToScalar();
+        // −t + 1 is 1 − t exactly.
+        return -(targets.mul(weight) * nn.functional.logsigmoid(logits) + targets.neg().add(TorchScalars.One, TorchScalars.One) * nn.functional.logsigmoid(-logits)).mean();
+    }
 
     /// <summary>Releases the network's native tensors.</summary>
     public void Dispose() => _network?.Dispose();

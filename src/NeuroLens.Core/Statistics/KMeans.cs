@@ -1,3 +1,4 @@
+using NeuroLens.Core.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -128,7 +129,7 @@ public sealed class KMeans : IDisposable
         var device = data.device;
         var centroids = initial.clone();
         using var labels = torch.empty(n, dtype: ScalarType.Int64, device: device);
-        using var previous = torch.full(n, -1L, dtype: ScalarType.Int64, device: device);
+        using var previous = torch.full(n, TorchScalars.MinusOne, dtype: ScalarType.Int64, device: device);
         using var distances = torch.empty(n, dtype: ScalarType.Float64, device: device);
         int iteration = 0;
         while (iteration < options.MaxIterations)
@@ -140,7 +141,7 @@ public sealed class KMeans : IDisposable
             NearestCentroid.Assign(data, centroids, options.BlockRows, labels, distances, sums, counts);
             RelocateEmptyClusters(data, labels, distances, sums, counts);
             var updated = sums / counts.unsqueeze(1);
-            double shift = (updated - centroids).square().sum().item<double>();
+            double shift = (updated - centroids).pow(TorchScalars.Two).sum().item<double>();
             centroids.copy_(updated);
             if (labels.eq(previous).all().item<bool>() || shift <= toleranceScaled) break;
             previous.copy_(labels);
@@ -169,7 +170,8 @@ public sealed class KMeans : IDisposable
             sums[target].copy_(row);
             count[donor] -= 1;
             count[target] = 1;
-            labels.narrow(0, sample, 1).fill_(target);
+            using var targetScalar = target.ToScalar();
+            labels.narrow(0, sample, 1).fill_(targetScalar);
         }
         counts.copy_(torch.tensor(count, device: counts.device));
     }
@@ -184,16 +186,17 @@ public sealed class KMeans : IDisposable
         for (long start = 0; start < n; start += blockRows)
         {
             using var blockScope = NewDisposeScope();
-            sum.add_(data.narrow(0, start, Math.Min(blockRows, n - start)).to(ScalarType.Float64).sum(dim: 0));
+            sum.add_(data.narrow(0, start, Math.Min(blockRows, n - start)).to(ScalarType.Float64).sum(dim: 0), TorchScalars.One);
         }
-        var mean = sum / n;
+        using var count = n.ToScalar();
+        var mean = sum.div(count);
         var squares = torch.zeros(data.shape[1], dtype: ScalarType.Float64, device: data.device);
         for (long start = 0; start < n; start += blockRows)
         {
             using var blockScope = NewDisposeScope();
-            squares.add_((data.narrow(0, start, Math.Min(blockRows, n - start)).to(ScalarType.Float64) - mean).square().sum(dim: 0));
+            squares.add_((data.narrow(0, start, Math.Min(blockRows, n - start)).to(ScalarType.Float64) - mean).pow(TorchScalars.Two).sum(dim: 0), TorchScalars.One);
         }
-        return (squares / n).mean().item<double>();
+        return squares.div(count).mean().item<double>();
     }
 
     private static void Validate(Tensor data, KMeansOptions options)

@@ -1,3 +1,4 @@
+using NeuroLens.Core.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -22,6 +23,7 @@ internal static class KMeansPlusPlus
         // D² after adding each candidate, trials × n: one pass over the data per centre (as sklearn).
         using var candidateClosest = torch.empty(trials, n, dtype: ScalarType.Float64, device: device);
 
+        using var lastIndex = (n - 1).ToScalar();
         double potential;
         using (NewDisposeScope())
         {
@@ -37,11 +39,11 @@ internal static class KMeansPlusPlus
             for (int t = 0; t < trials; t++) draws[t] = random.NextDouble() * potential;
             // Inverse-CDF sampling: the first index whose cumulative D² reaches the draw (numpy's side="left").
             var cumulative = closest.cumsum(0);
-            var candidateIds = torch.searchsorted(cumulative, torch.tensor(draws, device: device)).clamp_max_(n - 1);
+            var candidateIds = torch.searchsorted(cumulative, torch.tensor(draws, device: device)).clamp_max_(lastIndex);
             var candidates = data.index_select(0, candidateIds).to(ScalarType.Float64);
 
             var potentials = torch.zeros(trials, dtype: ScalarType.Float64, device: device);
-            using (var norms = candidates.square().sum(1))
+            using (var norms = candidates.pow(TorchScalars.Two).sum(1))
             {
                 for (long start = 0; start < n; start += blockRows)
                 {
@@ -50,7 +52,7 @@ internal static class KMeansPlusPlus
                     var block = data.narrow(0, start, length).to(ScalarType.Float64);
                     var d2 = NearestCentroid.SquaredDistances(block, candidates, norms); // length × trials
                     var updated = torch.minimum(d2, closest.narrow(0, start, length).unsqueeze(1));
-                    potentials.add_(updated.sum(dim: 0));
+                    potentials.add_(updated.sum(dim: 0), TorchScalars.One);
                     candidateClosest.narrow(1, start, length).copy_(updated.t());
                 }
             }

@@ -1,3 +1,4 @@
+using NeuroLens.Core.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -147,6 +148,7 @@ public static class Mmd
         RbfKernel kernel, int n, int m, MmdOptions options, Generator generator)
     {
         long total = n + m;
+        using var totalScalar = total.ToScalar();
         int replicates = 1 + options.Permutations + options.BootstrapResamples;
         var values = new double[replicates];
         // Columns per group: W, K·W and one product of their size stay within the budget (at least one replicate).
@@ -164,9 +166,9 @@ public static class Mmd
             {
                 if (next <= options.Permutations)
                 {
-                    var order = next == 0 ? torch.arange(total, dtype: ScalarType.Int64) : torch.randperm(total, generator: generator);
+                    var order = next == 0 ? torch.arange(TorchScalars.Zero, totalScalar, TorchScalars.One, dtype: ScalarType.Int64) : torch.randperm(total, generator: generator);
                     splits.Add(columns.Count);
-                    columns.Add(torch.zeros(total, dtype: ScalarType.Float64).index_fill_(0, order.narrow(0, 0, n), 1.0));
+                    columns.Add(torch.zeros(total, dtype: ScalarType.Float64).index_fill_(0, order.narrow(0, 0, n), TorchScalars.Of(1.0)));
                 }
                 else
                 {
@@ -223,13 +225,16 @@ public static class Mmd
                 Tensor Rows(Tensor index, long offset) =>
                     z.index_select(0, index.narrow(0, 2 * p0 + offset, 2 * len - 1).slice(0, 0, 2 * len - 1, 2).to(z.device));
                 Tensor x1 = Rows(ix, 0), x2 = Rows(ix, 1), y1 = Rows(iy, 0), y2 = Rows(iy, 1);
-                sum += kernel.Pairs(x1, x2).add_(kernel.Pairs(y1, y2)).sub_(kernel.Pairs(x1, y2)).sub_(kernel.Pairs(x2, y1)).sum().item<double>();
+                sum += kernel.Pairs(x1, x2).add_(kernel.Pairs(y1, y2), TorchScalars.One).sub_(kernel.Pairs(x1, y2)).sub_(kernel.Pairs(x2, y1)).sum().item<double>();
             }
             return sum / pairs;
         }
         var values = new double[1 + options.Permutations + options.BootstrapResamples];
+        using var nScalar = n.ToScalar();
+        using var totalScalar = total.ToScalar();
         using (NewDisposeScope())
-            values[0] = Estimate(torch.arange(n, dtype: ScalarType.Int64), torch.arange(n, total, dtype: ScalarType.Int64));
+            values[0] = Estimate(torch.arange(TorchScalars.Zero, nScalar, TorchScalars.One, dtype: ScalarType.Int64),
+                torch.arange(nScalar, totalScalar, TorchScalars.One, dtype: ScalarType.Int64));
         for (int r = 1; r < values.Length; r++)
         {
             using var scope = NewDisposeScope();
@@ -240,7 +245,7 @@ public static class Mmd
             }
             else
                 values[r] = Estimate(torch.randint(n, [n], dtype: ScalarType.Int64, generator: generator),
-                                     torch.randint(m, [m], dtype: ScalarType.Int64, generator: generator).add_(n));
+                                     torch.randint(m, [m], dtype: ScalarType.Int64, generator: generator).add_(nScalar, TorchScalars.One));
         }
         return (values[0], values[1..(1 + options.Permutations)], values[(1 + options.Permutations)..]);
     }

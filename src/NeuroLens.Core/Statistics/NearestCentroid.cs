@@ -1,3 +1,4 @@
+using NeuroLens.Core.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -13,8 +14,8 @@ internal static class NearestCentroid
     /// <summary>Squared distances from each row of a float64 block to each centroid: block × K.</summary>
     public static Tensor SquaredDistances(Tensor block, Tensor centroids, Tensor centroidNorms)
     {
-        var rowNorms = block.square().sum(1, keepdim: true);
-        return PartialDistances(block, centroids, centroidNorms).add_(rowNorms).clamp_min_(0.0);
+        var rowNorms = block.pow(TorchScalars.Two).sum(1, keepdim: true);
+        return PartialDistances(block, centroids, centroidNorms).add_(rowNorms, TorchScalars.One).clamp_min_(TorchScalars.Of(0.0));
     }
 
     // ‖c‖² − 2 x·c for every row x of the block and centroid c, as one addmm: block × K.
@@ -31,21 +32,21 @@ internal static class NearestCentroid
     {
         long n = data.shape[0];
         int k = (int)centroids.shape[0];
-        using var centroidNorms = centroids.square().sum(1);
+        using var centroidNorms = centroids.pow(TorchScalars.Two).sum(1);
         for (long start = 0; start < n; start += blockRows)
         {
             using var scope = NewDisposeScope();
             long length = Math.Min(blockRows, n - start);
             var block = data.narrow(0, start, length).to(ScalarType.Float64);
             var (partial, index) = PartialDistances(block, centroids, centroidNorms).min(1);
-            var nearest = partial.add_(block.square().sum(1)).clamp_min_(0.0);
+            var nearest = partial.add_(block.pow(TorchScalars.Two).sum(1), TorchScalars.One).clamp_min_(TorchScalars.Of(0.0));
             labels.narrow(0, start, length).copy_(index);
             distances.narrow(0, start, length).copy_(nearest);
             if (sums is not null && counts is not null)
             {
                 var membership = nn.functional.one_hot(index, k).to(ScalarType.Float64); // length × K
-                sums.add_(membership.t().matmul(block));
-                counts.add_(membership.sum(dim: 0));
+                sums.add_(membership.t().matmul(block), TorchScalars.One);
+                counts.add_(membership.sum(dim: 0), TorchScalars.One);
             }
         }
     }

@@ -1,3 +1,4 @@
+using NeuroLens.Core.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -78,7 +79,8 @@ public sealed class Pca : IDisposable
         // svd_flip on Vᵀ: make each row's largest-|value| entry positive (argmax returns the first maximum).
         var signs = vh.gather(1, vh.abs().argmax(1, keepdim: true)).sign();
         vh = vh * signs;
-        var variance = s.square() / (n - 1);
+        using var degreesOfFreedom = (n - 1).ToScalar();
+        var variance = s.pow(TorchScalars.Two).div(degreesOfFreedom);
         var kept = variance.narrow(0, 0, components);
         return new Pca(
             mean.DetachFromDisposeScope(),

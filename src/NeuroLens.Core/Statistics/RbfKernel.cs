@@ -1,3 +1,4 @@
+using NeuroLens.Core.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -19,6 +20,9 @@ internal sealed class RbfKernel : IDisposable
     private readonly Tensor _z;        // [N, d] float64, the pooled rows
     private readonly Tensor _norms;    // [N], ‖z_i‖²
     private readonly double[] _scales; // −1 / (2σ_j²)
+    // The native Scalars of the scales, of −2·scale and of their count, held for the kernel's life.
+    private readonly Scalar[] _scaleScalars, _minusTwoScale;
+    private readonly Scalar _count;
     private readonly long _tile;       // rows (and columns) per tile
     private Tensor? _whole;            // the whole kernel, when it fits the budget
 
@@ -31,7 +35,10 @@ internal sealed class RbfKernel : IDisposable
     {
         _z = z;
         _scales = bandwidths.Select(s => -1.0 / (2.0 * s * s)).ToArray();
-        using (NewDisposeScope()) _norms = z.square().sum(1).MoveToOuterDisposeScope();
+        _scaleScalars = _scales.Select(s => s.ToScalar()).ToArray();
+        _minusTwoScale = _scales.Select(s => (-2.0 * s).ToScalar()).ToArray();
+        _count = _scales.Length.ToScalar();
+        using (NewDisposeScope()) _norms = z.pow(TorchScalars.Two).sum(1).MoveToOuterDisposeScope();
         // One N×N buffer for a single bandwidth (all in place); distances, sum and one term for several.
         long bytesPerEntry = _scales.Length == 1 ? 8 : 24;
         long n = z.shape[0];
@@ -48,7 +55,7 @@ internal sealed class RbfKernel : IDisposable
     public static Tensor SquaredDistances(Tensor a, Tensor aNorms, Tensor b, Tensor bNorms, bool diagonalIsSelf)
     {
         var d = a.mm(b.t());
-        d.mul_(-2.0).add_(aNorms.unsqueeze(1)).add_(bNorms.unsqueeze(0)).clamp_min_(0.0);
+        d.mul_(TorchScalars.Of(-2.0)).add_(aNorms.unsqueeze(1), TorchScalars.One).add_(bNorms.unsqueeze(0), TorchScalars.One).clamp_min_(TorchScalars.Of(0.0));
         if (diagonalIsSelf) d.diagonal().zero_();
         return d;
     }
@@ -57,7 +64,7 @@ internal sealed class RbfKernel : IDisposable
     public static Tensor SquaredDistances(Tensor z)
     {
         using var scope = NewDisposeScope();
-        var norms = z.square().sum(1);
+        var norms = z.pow(TorchScalars.Two).sum(1);
         return SquaredDistances(z, norms, z, norms, diagonalIsSelf: true).MoveToOuterDisposeScope();
     }
 
@@ -92,8 +99,8 @@ internal sealed class RbfKernel : IDisposable
             using var scope = NewDisposeScope();
             var k = Block(i0, bi, j0, bj);
             var g = w.narrow(0, i0, bi).t().mm(k.mm(w.narrow(0, j0, bj)));
-            forms.add_(g);
-            if (i0 != j0) forms.add_(g.t());
+            forms.add_(g, TorchScalars.One);
+            if (i0 != j0) forms.add_(g.t(), TorchScalars.One);
         }
         return forms;
     }
@@ -124,7 +131,7 @@ internal sealed class RbfKernel : IDisposable
     public Tensor Pairs(Tensor a, Tensor b)
     {
         using var scope = NewDisposeScope();
-        return Apply(a.sub(b).pow_(2).sum(1)).MoveToOuterDisposeScope();
+        return Apply(a.sub(b).pow_(TorchScalars.Two).sum(1)).MoveToOuterDisposeScope();
     }
 
     /// <summary>The kernel block of rows [i0, i0 + bi) against rows [j0, j0 + bj).</summary>
@@ -137,11 +144,11 @@ internal sealed class RbfKernel : IDisposable
             // single product of rows augmented by two columns, [−2s·a, s‖a‖², 1]·[b, 1, s‖b‖²]ᵀ, so the tile
             // (memory-bound, unlike the product) takes two elementwise passes: the clamp at 0 from above
             // (distances are ≥ 0 and s < 0) and exp.
-            double s = _scales[0];
-            var rows = torch.cat([_z.narrow(0, i0, bi).mul(-2.0 * s), _norms.narrow(0, i0, bi).mul(s).unsqueeze(1), torch.ones([bi, 1], ScalarType.Float64, _z.device)], 1);
+            var s = _scaleScalars[0];
+            var rows = torch.cat([_z.narrow(0, i0, bi).mul(_minusTwoScale[0]), _norms.narrow(0, i0, bi).mul(s).unsqueeze(1), torch.ones([bi, 1], ScalarType.Float64, _z.device)], 1);
             var columns = torch.cat([_z.narrow(0, j0, bj), torch.ones([bj, 1], ScalarType.Float64, _z.device), _norms.narrow(0, j0, bj).mul(s).unsqueeze(1)], 1);
             var k = rows.mm(columns.t());
-            k.clamp_max_(0.0);
+            k.clamp_max_(TorchScalars.Of(0.0));
             if (i0 == j0) k.diagonal().zero_();
             return k.exp_().MoveToOuterDisposeScope();
         }
@@ -152,14 +159,14 @@ internal sealed class RbfKernel : IDisposable
     /// <summary>The kernel of squared distances, in place on <paramref name="d"/> for a single bandwidth.</summary>
     private Tensor Apply(Tensor d)
     {
-        if (_scales.Length == 1) return d.mul_(_scales[0]).exp_();
-        var k = d.mul(_scales[0]).exp_();
+        if (_scales.Length == 1) return d.mul_(_scaleScalars[0]).exp_();
+        var k = d.mul(_scaleScalars[0]).exp_();
         for (int s = 1; s < _scales.Length; s++)
         {
-            using var term = d.mul(_scales[s]).exp_();
-            k.add_(term);
+            using var term = d.mul(_scaleScalars[s]).exp_();
+            k.add_(term, TorchScalars.One);
         }
-        return k.div_(_scales.Length);
+        return k.div_(_count);
     }
 
     /// <inheritdoc/>
@@ -167,5 +174,7 @@ internal sealed class RbfKernel : IDisposable
     {
         _norms.Dispose();
         _whole?.Dispose();
+        foreach (var s in _scaleScalars.Concat(_minusTwoScale)) s.Dispose();
+        _count.Dispose();
     }
 }

@@ -23,8 +23,7 @@ namespace NeuroLens.Emergence.Sae;
 public sealed class SaeTrainer : IDisposable
 {
     private readonly SaeTrainingOptions _options;
-    private readonly Tensor[] _m;
-    private readonly Tensor[] _v;
+    private readonly AdamOptimizer _adam;
     private readonly int _auxK;
     private readonly double _baseLearningRate;
     // Σ_j codes[b, j] · W_dec[indices[b, j]] per token; shares W_dec (its gradient accumulates there).
@@ -48,8 +47,7 @@ public sealed class SaeTrainer : IDisposable
         DeadAfterTokens = deadAfterTokens;
         _auxK = Math.Min(options.AuxK ?? sae.InputSize / 2, sae.Latents);
         _baseLearningRate = options.EffectiveLearningRate(sae.Latents);
-        _m = sae.Parameters.Select(p => zeros_like(p)).ToArray();
-        _v = sae.Parameters.Select(p => zeros_like(p)).ToArray();
+        _adam = AdamOptimizer.Adam(sae.Parameters, options.Beta1, options.Beta2, options.Epsilon);
         TokensSinceFired = zeros(sae.Latents, ScalarType.Int64);
         _decoder = nn.EmbeddingBag_from_pretrained(sae.WDec, freeze: false, mode: EmbeddingBagMode.Sum);
         if (sae.Architecture == SaeArchitecture.TopK)
@@ -80,10 +78,10 @@ public sealed class SaeTrainer : IDisposable
     public Tensor TokensSinceFired { get; }
 
     /// <summary>Adam first moments, in <see cref="SparseAutoencoder.Parameters"/> order.</summary>
-    public IReadOnlyList<Tensor> FirstMoments => _m;
+    public IReadOnlyList<Tensor> FirstMoments => _adam.FirstMoments;
 
     /// <summary>Adam second moments, in <see cref="SparseAutoencoder.Parameters"/> order.</summary>
-    public IReadOnlyList<Tensor> SecondMoments => _v;
+    public IReadOnlyList<Tensor> SecondMoments => _adam.SecondMoments;
 
     /// <summary>The learning rate at step <paramref name="step"/>: linear warm-up, constant, then linear decay to 0.</summary>
     public double LearningRateAt(long step)
@@ -102,6 +100,7 @@ public sealed class SaeTrainer : IDisposable
     {
         Step = step;
         TokensSeen = tokensSeen;
+        _adam.SetStepCount(step);
     }
 
     /// <summary>One optimizer step on a batch of activations in model units [B, d_in].</summary>
@@ -204,7 +203,7 @@ public sealed class SaeTrainer : IDisposable
             {
                 if (sae.Architecture != SaeArchitecture.Relu)
                     RemoveParallelGradient(sae.WDec);
-                AdamUpdate(lr);
+                _adam.Step(lr);
                 if (sae.Architecture != SaeArchitecture.Relu)
                     sae.WDec.div_(sae.WDec.norm(1, keepdim: true).clamp_min(TorchScalars.Of(1e-12)));
                 using var batchTokens = b.ToScalar();
@@ -228,7 +227,7 @@ public sealed class SaeTrainer : IDisposable
     /// <summary>Frees the optimizer state.</summary>
     public void Dispose()
     {
-        foreach (var t in _m.Concat(_v)) t.Dispose();
+        _adam.Dispose();
         TokensSinceFired.Dispose();
         _decoder.Dispose();
         _encoderBag?.Dispose();
@@ -323,27 +322,4 @@ public sealed class SaeTrainer : IDisposable
         var parallel = grad.mul(wDec).sum(1, keepdim: true);
         grad.sub_(wDec.mul(parallel));
     }
-
-    // Replaced by Core AdamOptimizer on branch scalar-fix.
-#pragma warning disable RS0030
-    private void AdamUpdate(double lr)
-    {
-        double b1 = _options.Beta1, b2 = _options.Beta2;
-        long t = Step + 1;
-        double correction1 = 1 - Math.Pow(b1, t), correction2 = 1 - Math.Pow(b2, t);
-        double stepSize = lr / correction1;
-        double sqrtCorrection2 = Math.Sqrt(correction2);
-        var parameters = Sae.Parameters;
-        for (int i = 0; i < parameters.Count; i++)
-        {
-            var p = parameters[i];
-            var g = p.grad;
-            if (g is null) continue;
-            _m[i].mul_(b1).add_(g, alpha: 1 - b1);
-            _v[i].mul_(b2).addcmul_(g, g, value: 1 - b2);
-            using var denominator = _v[i].sqrt().div_(sqrtCorrection2).add_(_options.Epsilon);
-            p.addcdiv_(_m[i], denominator, value: -stepSize);
-        }
-    }
-#pragma warning restore RS0030
 }

@@ -1,4 +1,5 @@
 using NeuroLens.Core;
+using NeuroLens.Core.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -32,8 +33,12 @@ public sealed record BceDiceLoss(double BceWeight = 1.0, double DiceWeight = 1.0
         long[] spatial = Enumerable.Range(2, (int)logits.dim() - 2).Select(i => (long)i).ToArray();
         var intersection = (p * target).sum(spatial);
         var denominator = p.sum(spatial) + target.sum(spatial);
-        var dice = (2 * intersection + Smooth) / (denominator + Smooth);
-        var loss = BceWeight * bce + DiceWeight * (1 - dice.mean());
+        using var smooth = Smooth.ToScalar();
+        using var bceWeight = BceWeight.ToScalar();
+        using var diceWeight = DiceWeight.ToScalar();
+        var dice = intersection.mul(TorchScalars.Two).add(smooth, TorchScalars.One).div(denominator.add(smooth, TorchScalars.One));
+        // −mean + 1 is 1 − mean exactly.
+        var loss = bce.mul(bceWeight).add(dice.mean().neg().add(TorchScalars.One, TorchScalars.One).mul(diceWeight), TorchScalars.One);
         return loss.MoveToOuterDisposeScope();
     }
 }

@@ -36,7 +36,7 @@ internal sealed class ConvBlock : nn.Module<Tensor, Tensor>
     private static nn.Module<Tensor, Tensor> Norm(UNetConfig config, int channels) => config.Normalization switch
     {
         UNetNormalization.None => nn.Identity(),
-        UNetNormalization.Batch => config.Dimensions == 2 ? nn.BatchNorm2d(channels) : nn.BatchNorm3d(channels),
+        UNetNormalization.Batch => new BatchNormalization(channels, config.Dimensions),
         UNetNormalization.Group => nn.GroupNorm(Math.Min(config.Groups, channels), channels),
         UNetNormalization.Instance => nn.GroupNorm(channels, channels),
         _ => throw new ArgumentOutOfRangeException(nameof(config)),

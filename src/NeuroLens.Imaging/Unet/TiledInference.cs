@@ -1,5 +1,6 @@
 using NeuroLens.Core;
 using NeuroLens.Core.Progress;
+using NeuroLens.Core.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -128,8 +129,8 @@ public static class TiledInference
             output = output * window;
             for (int b = 0; b < batch.Count; b++)
             {
-                Region(sum, batch[b], plan.Tile, 1).add_(output[b]);
-                Region(weight, batch[b], plan.Tile, 0).add_(window);
+                Region(sum, batch[b], plan.Tile, 1).add_(output[b], TorchScalars.One);
+                Region(weight, batch[b], plan.Tile, 0).add_(window, TorchScalars.One);
             }
             onTiles(first + batch.Count);
         }

@@ -159,7 +159,7 @@ public sealed class UNet : nn.Module<Tensor, Tensor>
         foreach (var (name, p) in named_parameters())
         {
             if (name.EndsWith(".bias", StringComparison.Ordinal)) p.zero_();
-            else if (p.dim() == 1) p.fill_(1.0); // normalisation scale
+            else if (p.dim() == 1) p.fill_(TorchScalars.Of(1.0)); // normalisation scale
             else
             {
                 // Conv weights are [out, in, k…]; transposed convs [in, out, k…] with stride = kernel,

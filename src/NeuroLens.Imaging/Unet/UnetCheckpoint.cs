@@ -2,9 +2,9 @@ using System.Globalization;
 using System.Text.Json;
 using NeuroLens.Core;
 using NeuroLens.Core.IO;
+using NeuroLens.Core.Runtime;
 using NeuroLens.Core.TensorFiles;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace NeuroLens.Imaging.Unet;
@@ -12,8 +12,8 @@ namespace NeuroLens.Imaging.Unet;
 /// <summary>
 /// U-Net checkpoints: a folder holding <c>config.json</c> (the <see cref="UNetConfig"/>),
 /// <c>model.safetensors</c> (the state dict — parameters and normalisation buffers — under their module
-/// names, readable by Python's safetensors) and, for training checkpoints, <c>optimizer.torchsharp</c>
-/// (Adam moments and step counts, in TorchSharp's own format: resume state, not an exchange format) and
+/// names, readable by Python's safetensors) and, for training checkpoints, <c>optimizer.safetensors</c>
+/// (Adam moments and step counts, <see cref="AdamOptimizer.Save"/>) and
 /// <c>state.json</c> (step, seed, loss history). Training checkpoints live in
 /// <c>step-NNNNNNNN</c> subfolders of a checkpoint directory. Every folder is written under a temporary
 /// name and renamed into place, so an interrupted write never leaves a folder that looks complete.
@@ -24,7 +24,7 @@ public static class UnetCheckpoint
     public const string WeightsFile = "model.safetensors";
     /// <summary>The architecture file inside a checkpoint folder.</summary>
     public const string ConfigFile = "config.json";
-    private const string OptimizerFile = "optimizer.torchsharp";
+    private const string OptimizerFile = "optimizer.safetensors";
     private const string StateFile = "state.json";
     private const string StepPrefix = "step-";
 
@@ -44,15 +44,13 @@ public static class UnetCheckpoint
     /// <summary>The latest complete training checkpoint folder in <paramref name="directory"/>, or null when there is none.</summary>
     public static string? FindLatest(string directory) => List(directory).LastOrDefault().Path;
 
-    internal static string SaveTraining(string directory, UNet model, OptimizerHelper optimizer, UnetTrainingState state, int keep)
+    internal static string SaveTraining(string directory, UNet model, AdamOptimizer optimizer, UnetTrainingState state, int keep)
     {
         string path = Path.Combine(directory, StepPrefix + state.Step.ToString("D8", CultureInfo.InvariantCulture));
         WriteFolder(path, temp =>
         {
             WriteModel(model, temp);
-            using (var stream = File.Create(Path.Combine(temp, OptimizerFile)))
-            using (var writer = new BinaryWriter(stream))
-                optimizer.save_state_dict(writer);
+            optimizer.Save(Path.Combine(temp, OptimizerFile));
             File.WriteAllText(Path.Combine(temp, StateFile), JsonSerializer.Serialize(state, StateJson));
         });
         if (keep > 0)
@@ -62,23 +60,13 @@ public static class UnetCheckpoint
         return path;
     }
 
-    internal static UnetTrainingState RestoreTraining(string path, UNet model, OptimizerHelper optimizer)
+    internal static UnetTrainingState RestoreTraining(string path, UNet model, AdamOptimizer optimizer)
     {
         var config = UNetConfig.FromJson(ReadText(path, ConfigFile), Path.Combine(path, ConfigFile));
         if (config != model.Config)
             throw new NeuroLensException($"{Path.Combine(path, ConfigFile)}: the checkpoint's architecture differs from the network being trained.");
         LoadWeights(model, path);
-        string optimizerPath = Path.Combine(path, OptimizerFile);
-        try
-        {
-            using var stream = File.OpenRead(optimizerPath);
-            using var reader = new BinaryReader(stream);
-            optimizer.load_state_dict(reader);
-        }
-        catch (Exception e) when (e is IOException or ArgumentException or InvalidOperationException or EndOfStreamException)
-        {
-            throw new NeuroLensException($"{optimizerPath}: cannot read the optimizer state ({e.Message}).", e);
-        }
+        optimizer.Load(Path.Combine(path, OptimizerFile));
         UnetTrainingState? state;
         string statePath = Path.Combine(path, StateFile);
         try { state = JsonSerializer.Deserialize<UnetTrainingState>(ReadText(path, StateFile), StateJson); }

@@ -1,12 +1,13 @@
 using NeuroLens.Core;
 using NeuroLens.Core.Progress;
+using NeuroLens.Core.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace NeuroLens.Imaging.Unet;
 
 /// <summary>
-/// Trains a <see cref="UNet"/> on random patches of image/target volumes with Adam and the
+/// Trains a <see cref="UNet"/> on random patches of image/target volumes with Adam (<see cref="AdamOptimizer"/>) and the
 /// <see cref="BceDiceLoss"/>, checkpointing every <see cref="UnetTrainingOptions.CheckpointEvery"/>
 /// steps. Deterministic: the same network seed, data, options and thread count give the same weights,
 /// and a run interrupted and resumed from a checkpoint ends with the weights of the uninterrupted run.
@@ -39,7 +40,7 @@ public sealed class UnetTrainer
             throw new NeuroLensException($"U-Net training: flip/rotate augmentation would mix up the {model.Config.OutChannels} target channels if they are affinities (a flip or quarter turn changes their offsets); set Augment to false.");
         using var sampler = new PatchSampler(data, model.Config, options.PatchSize);
         var device = model.Device;
-        using var optimizer = optim.Adam(model.parameters(), options.LearningRate);
+        using var optimizer = AdamOptimizer.Adam(model.parameters());
         var losses = new List<double>();
         int step = 0;
         string? checkpoint = null;
@@ -67,11 +68,11 @@ public sealed class UnetTrainer
                 var (images, targets) = sampler.Sample(StepRandom(options.Seed, step), options.BatchSize, options.Augment);
                 var x = images.to(device);
                 var t = targets.to(device);
-                optimizer.zero_grad();
+                optimizer.ZeroGrad();
                 var logits = model.call(x);
                 var loss = options.Loss.Compute(logits, t);
                 loss.backward();
-                optimizer.step();
+                optimizer.Step(options.LearningRate);
                 losses.Add(loss.item<float>());
             }
             step++;

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using NeuroLens.Core.Runtime;
 using NeuroLens.Models.Language;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -31,7 +32,8 @@ internal sealed class BertEmbeddings : nn.Module<Tensor, Tensor, Tensor>
     public override Tensor forward(Tensor inputIds, Tensor tokenTypeIds)
     {
         using var scope = NewDisposeScope();
-        using var positions = arange(inputIds.shape[1], dtype: int64, device: inputIds.device).unsqueeze(0);
+        using var length = inputIds.shape[1].ToScalar();
+        using var positions = arange(TorchScalars.Zero, length, TorchScalars.One, dtype: int64, device: inputIds.device).unsqueeze(0);
         var x = word_embeddings.call(inputIds) + token_type_embeddings.call(tokenTypeIds) + position_embeddings.call(positions);
         return LayerNorm.call(x).MoveToOuterDisposeScope();
     }
@@ -308,7 +310,8 @@ public sealed class BertModel : nn.Module<Tensor, Tensor, Tensor>, ILanguageMode
     private static Tensor AdditiveMask(Tensor attentionMask)
     {
         using var scope = NewDisposeScope();
-        return (1 - attentionMask.to_type(float32)).mul(float.MinValue)
+        // −m + 1 is 1 − m exactly.
+        return attentionMask.to_type(float32).neg().add_(TorchScalars.One, TorchScalars.One).mul(TorchScalars.Of((double)float.MinValue))
             .view(attentionMask.shape[0], 1, 1, attentionMask.shape[1]).MoveToOuterDisposeScope();
     }
 
@@ -347,7 +350,7 @@ public sealed class BertModel : nn.Module<Tensor, Tensor, Tensor>, ILanguageMode
         using var scope = NewDisposeScope();
         var mask = attentionMask.to_type(lastHiddenState.dtype).unsqueeze(-1);     // (B, T, 1)
         var sum = (lastHiddenState * mask).sum(1);                                 // (B, C)
-        var count = mask.sum(1).clamp_min(1e-9);                                   // (B, 1), as sentence-transformers
+        var count = mask.sum(1).clamp_min(TorchScalars.Of(1e-9));                                   // (B, 1), as sentence-transformers
         var mean = sum / count;
         return (normalize ? nn.functional.normalize(mean, p: 2, dim: 1) : mean).MoveToOuterDisposeScope();
     }

@@ -1,5 +1,6 @@
 using NeuroLens.Core;
 using NeuroLens.Core.Progress;
+using NeuroLens.Core.Runtime;
 using NeuroLens.Models.Language;
 using NeuroLens.Models.Tokenizers;
 using TorchSharp;
@@ -105,8 +106,10 @@ public static class ActivationCapture
                             throw new NeuroLensException($"capture: the forward pass never called {string.Join(", ", missing)}");
                         var realCpu = real.cpu();
                         var flatIds = ids.reshape(-1).index_select(0, real).cpu();
-                        long[] positions = realCpu.remainder(t).data<long>().ToArray();
-                        long[] texts = (realCpu.div(t, rounding_mode: RoundingMode.floor) + textBase).data<long>().ToArray();
+                        using var length = t.ToScalar();
+                        using var firstText = textBase.ToScalar();
+                        long[] positions = realCpu.remainder(length).data<long>().ToArray();
+                        long[] texts = realCpu.div(length, rounding_mode: RoundingMode.floor).add(firstText, TorchScalars.One).data<long>().ToArray();
                         var rows = staging.End();
                         writer.Append(rows, flatIds.data<long>().ToArray(), texts, positions, n);
                     }

@@ -1,4 +1,5 @@
 using NeuroLens.Core;
+using NeuroLens.Core.Runtime;
 using static TorchSharp.torch;
 
 namespace NeuroLens.Models.Language;
@@ -29,8 +30,8 @@ internal static class Activations
                 // 0.5 x (1 + tanh(√(2/π) (x + 0.044715 x³))): HF's NewGELUActivation.
                 using (var scope = NewDisposeScope())
                 {
-                    var inner = (x + x.pow(3) * 0.044715) * Math.Sqrt(2.0 / Math.PI);
-                    return (x * 0.5 * (inner.tanh() + 1.0)).MoveToOuterDisposeScope();
+                    var inner = x.add(x.pow(TorchScalars.Of(3L)).mul(TorchScalars.Of(0.044715)), TorchScalars.One).mul(TorchScalars.Of(Math.Sqrt(2.0 / Math.PI)));
+                    return x.mul(TorchScalars.Of(0.5)).mul(inner.tanh().add(TorchScalars.Of(1.0), TorchScalars.One)).MoveToOuterDisposeScope();
                 }
         }
     }

@@ -1,3 +1,5 @@
+using NeuroLens.Core.Runtime;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace NeuroLens.Models.Language;
@@ -19,10 +21,10 @@ internal static class CausalAttention
         using var scope = NewDisposeScope();
         long b = attentionMask.shape[0], t = attentionMask.shape[1];
         var causal = ones(t, t, dtype: @bool, device: attentionMask.device).tril();             // (T, T)
-        var keys = attentionMask.ne(0).view(b, 1, 1, t);                                          // (B, 1, 1, T)
+        var keys = attentionMask.ne(TorchScalars.Zero).view(b, 1, 1, t);                                          // (B, 1, 1, T)
         var allowed = causal.view(1, 1, t, t).logical_and(keys);                                  // (B, 1, T, T)
         return zeros(allowed.shape, dtype: float32, device: attentionMask.device)
-            .masked_fill(allowed.logical_not(), float.MinValue).MoveToOuterDisposeScope();
+            .masked_fill(allowed.logical_not(), TorchScalars.Of((double)float.MinValue)).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -41,7 +43,11 @@ internal static class CausalAttention
         }
         // libtorch's fused attention computes softmax(q kᵀ / √D + mask) v; another scale is folded into q.
         double defaultScale = 1.0 / Math.Sqrt(d);
-        if (Math.Abs(scale - defaultScale) > 1e-12 * defaultScale) q = q.mul(scale / defaultScale);
+        if (Math.Abs(scale - defaultScale) > 1e-12 * defaultScale)
+        {
+            using var factor = (scale / defaultScale).ToScalar();
+            q = q.mul(factor);
+        }
         var context = nn.functional.scaled_dot_product_attention(q, k, v, additiveMask);          // (B, H, T, D)
         return context.transpose(1, 2).reshape(b, t, h * d).MoveToOuterDisposeScope();
     }

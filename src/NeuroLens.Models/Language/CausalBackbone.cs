@@ -1,3 +1,4 @@
+using NeuroLens.Core.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -53,7 +54,8 @@ internal sealed class CausalBackbone : nn.Module
     public Tensor Embed(Tensor inputIds)
     {
         if (positions is null) return tokens.call(inputIds);
-        using var places = arange(inputIds.shape[1], dtype: int64, device: inputIds.device).unsqueeze(0);
+        using var length = inputIds.shape[1].ToScalar();
+        using var places = arange(TorchScalars.Zero, length, TorchScalars.One, dtype: int64, device: inputIds.device).unsqueeze(0);
         using var tokenVectors = tokens.call(inputIds);
         using var placeVectors = positions.call(places);
         return tokenVectors + placeVectors;

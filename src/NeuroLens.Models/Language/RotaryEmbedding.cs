@@ -1,3 +1,5 @@
+using NeuroLens.Core.Runtime;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace NeuroLens.Models.Language;
@@ -17,9 +19,11 @@ internal static class RotaryEmbedding
     {
         using var scope = NewDisposeScope();
         // inv_freq as HF computes it: 1 / θ^(arange(0, d, 2) / d), in F32.
-        var exponents = arange(0, rotaryDims, 2, dtype: int64, device: device).to_type(float32) / rotaryDims;
-        var invFreq = 1.0f / pow(tensor((float)theta, device: device), exponents);
-        var positions = arange(tokens, dtype: int64, device: device).to_type(float32);
+        using var dims = rotaryDims.ToScalar();
+        using var length = tokens.ToScalar();
+        var exponents = arange(TorchScalars.Zero, dims, TorchScalars.Two, dtype: int64, device: device).to_type(float32).div(dims);
+        var invFreq = pow(tensor((float)theta, device: device), exponents).reciprocal(); // 1/x, correctly rounded as 1.0f / x
+        var positions = arange(TorchScalars.Zero, length, TorchScalars.One, dtype: int64, device: device).to_type(float32);
         var freqs = outer(positions, invFreq);
         var emb = cat([freqs, freqs], -1);
         return (emb.cos().MoveToOuterDisposeScope(), emb.sin().MoveToOuterDisposeScope());

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using NeuroLens.Core;
+using NeuroLens.Core.Runtime;
 using NeuroLens.Models.Checkpoints;
 using NeuroLens.Models.Language;
 using TorchSharp;
@@ -16,12 +17,12 @@ namespace NeuroLens.Models.Llama;
 internal sealed class RmsNorm : nn.Module<Tensor, Tensor>
 {
     private readonly Parameter weight;
-    private readonly double eps;
+    private readonly Scalar eps; // held for the module's life (TorchScalars)
 
     public RmsNorm(int size, double eps) : base("norm")
     {
         weight = new Parameter(ones(size));
-        this.eps = eps;
+        this.eps = eps.ToScalar();
         RegisterComponents();
     }
 
@@ -29,7 +30,7 @@ internal sealed class RmsNorm : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var h = x.to_type(float32);
-        var normed = h * (h.pow(2).mean([-1], keepdim: true) + eps).rsqrt();
+        var normed = h * h.pow(TorchScalars.Two).mean([-1], keepdim: true).add(eps, TorchScalars.One).rsqrt();
         return (weight * normed.to_type(x.dtype)).MoveToOuterDisposeScope();
     }
 }

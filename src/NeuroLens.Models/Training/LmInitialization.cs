@@ -1,4 +1,6 @@
+using NeuroLens.Core.Runtime;
 using NeuroLens.Models.Language;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace NeuroLens.Models.Training;
@@ -27,12 +29,15 @@ public static class LmInitialization
             if (parameter.dim() < 2)
             {
                 if (name.EndsWith(".bias", StringComparison.Ordinal)) parameter.zero_();
-                else parameter.fill_(1.0);
+                else parameter.fill_(TorchScalars.Of(1.0));
                 continue;
             }
             bool output = name.EndsWith("attention.dense.weight", StringComparison.Ordinal)
                 || name.EndsWith("mlp.dense_4h_to_h.weight", StringComparison.Ordinal);
-            using var values = normal(0.0, output ? outputStd : Std, parameter.shape, generator: generator);
+            // torch.normal(0, std, shape) as TorchSharp computes it (randn · std + 0), with the Scalars held.
+            using var std = (output ? outputStd : Std).ToScalar();
+            using var values = randn(parameter.shape, generator: generator);
+            values.mul_(std).add_(TorchScalars.Of(0.0), TorchScalars.One);
             parameter.copy_(values);
         }
     }

@@ -3,6 +3,7 @@ using NeuroLens.Core;
 using NeuroLens.Core.IO;
 using NeuroLens.Core.Progress;
 using NeuroLens.Core.Reports;
+using NeuroLens.Core.Runtime;
 using NeuroLens.Core.TensorFiles;
 using NeuroLens.Models.Checkpoints;
 using NeuroLens.Models.Data;
@@ -14,7 +15,7 @@ using static TorchSharp.torch;
 namespace NeuroLens.Models.Training;
 
 /// <summary>
-/// Trains a causal language model from scratch on a token stream: AdamW (TorchSharp's <c>optim.AdamW</c>,
+/// Trains a causal language model from scratch on a token stream: AdamW (<see cref="AdamOptimizer"/>, PyTorch's update,
 /// decoupled weight decay on matrices and embeddings, none on biases and LayerNorm weights — every
 /// parameter of fewer than two dimensions), linear warm-up and cosine decay (<see cref="LrSchedule"/>),
 /// global-norm gradient clipping (<c>clip_grad_norm_</c>), the seeded window order of
@@ -84,12 +85,8 @@ public sealed class LmTrainer
         var decay = new List<Parameter>();
         var noDecay = new List<Parameter>();
         foreach (var (_, p) in model.Module.named_parameters()) (p.dim() >= 2 ? decay : noDecay).Add(p);
-        using var optimizer = optim.AdamW(
-            [
-                new AdamW.ParamGroup(decay, o.LearningRate, o.Beta1, o.Beta2, o.Epsilon, o.WeightDecay),
-                new AdamW.ParamGroup(noDecay, o.LearningRate, o.Beta1, o.Beta2, o.Epsilon, 0.0),
-            ],
-            o.LearningRate, o.Beta1, o.Beta2, o.Epsilon, o.WeightDecay);
+        using var optimizer = AdamOptimizer.AdamW(
+            [new AdamParameterGroup(decay, o.WeightDecay), new AdamParameterGroup(noDecay, 0.0)], o.Beta1, o.Beta2, o.Epsilon);
 
         LmTrainingState state;
         if (o.Resume)
@@ -131,19 +128,18 @@ public sealed class LmTrainer
         {
             if (cancellationToken.IsCancellationRequested) break;
             lr = schedule.At(step);
-            foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
             double loss;
             using (var scope = NewDisposeScope())
             {
                 var batch = Batch(train, order.WindowsOf(step), order.WindowLength).to(device);
                 var input = batch[.., ..o.Context];
                 var target = batch[.., 1..];
-                optimizer.zero_grad();
+                optimizer.ZeroGrad();
                 var logits = model.Forward(input, ones_like(input));
                 var ce = nn.functional.cross_entropy(logits.reshape(-1, logits.shape[^1]), target.reshape(-1));
                 ce.backward();
                 if (o.GradClip > 0) nn.utils.clip_grad_norm_(parameters, o.GradClip);
-                optimizer.step();
+                optimizer.Step(lr);
                 loss = ce.item<float>();
             }
             if (!double.IsFinite(loss))
@@ -174,7 +170,7 @@ public sealed class LmTrainer
         return new LmTrainingResult(start, step, step == o.Steps, losses, state.Checkpoints, rate);
     }
 
-    private LmTrainingState SaveCheckpoint(ILanguageModel model, OptimizerHelper optimizer, LmTrainingState state, int step, double lr, double? trainLoss,
+    private LmTrainingState SaveCheckpoint(ILanguageModel model, AdamOptimizer optimizer, LmTrainingState state, int step, double lr, double? trainLoss,
         IReadOnlyList<int> validation, string outputFolder, string? tokenizerFolder, Action<LmCheckpoint>? onCheckpoint)
     {
         var o = _options;
@@ -201,33 +197,21 @@ public sealed class LmTrainer
         return state;
     }
 
-    private static void SaveState(ILanguageModel model, OptimizerHelper optimizer, LmTrainingState state, string outputFolder)
+    private static void SaveState(ILanguageModel model, AdamOptimizer optimizer, LmTrainingState state, string outputFolder)
     {
         AtomicFile.WriteDirectory(Path.Combine(outputFolder, LmTrainingState.FolderName), temp =>
         {
             StateDict.Save(model.Module, Path.Combine(temp, "model.safetensors"));
-            using (var stream = File.Create(Path.Combine(temp, "optimizer.torchsharp")))
-            using (var writer = new BinaryWriter(stream))
-                optimizer.save_state_dict(writer);
+            optimizer.Save(Path.Combine(temp, LmTrainingState.OptimizerFileName));
             state.WriteTo(temp);
         }, mayReplace: LmTrainingState.IsStateFolder);
     }
 
-    private static void Restore(string statePath, ILanguageModel model, OptimizerHelper optimizer)
+    private static void Restore(string statePath, ILanguageModel model, AdamOptimizer optimizer)
     {
         using (var source = TensorFile.Open(Path.Combine(statePath, "model.safetensors")))
             StateDict.Load(model.Module, source, name => name);
-        string path = Path.Combine(statePath, "optimizer.torchsharp");
-        try
-        {
-            using var stream = File.OpenRead(path);
-            using var reader = new BinaryReader(stream);
-            optimizer.load_state_dict(reader);
-        }
-        catch (Exception e) when (e is IOException or EndOfStreamException or ArgumentException or InvalidOperationException)
-        {
-            throw new NeuroLensException($"{path}: cannot read the optimizer state ({e.Message.Split('\n')[0]})", e);
-        }
+        optimizer.Load(Path.Combine(statePath, LmTrainingState.OptimizerFileName));
     }
 
     /// <summary>

@@ -8,13 +8,14 @@ namespace NeuroLens.Models.Training;
 /// <summary>
 /// The resumable state of a run, kept in <c>training-state/</c> beside the checkpoints:
 /// <c>state.json</c> (this record), <c>model.safetensors</c> (the weights at <see cref="Step"/>) and
-/// <c>optimizer.torchsharp</c> (AdamW moments and step counts). The data order is a function of (seed, step)
+/// <c>optimizer.safetensors</c> (AdamW moments and step counts, <see cref="NeuroLens.Core.Runtime.AdamOptimizer.Save"/>). The data order is a function of (seed, step)
 /// and training draws no random numbers (no dropout), so these are the whole state.
 /// </summary>
 internal sealed record LmTrainingState
 {
     public const string FolderName = "training-state";
     public const string FileName = "state.json";
+    public const string OptimizerFileName = "optimizer.safetensors";
 
     public int FormatVersion { get; init; } = 1;
     public int Step { get; init; }
