@@ -115,10 +115,11 @@ public sealed class SaeTrainer : IDisposable
             using var inputScale = sae.InputScale.ToScalar();
             var x = sae.InputScale == 1.0 ? batch : batch.mul(inputScale);
             // (x − b_dec) W_enc computed as x W_enc − b_dec W_enc: the same value, but b_dec's gradient is then a
-            // vector–matrix product instead of a [B, d_sae] × [d_sae, d_in] one (x needs no gradient). TopK: without a
-            // graph (the sparse encoder gradient below).
+            // vector–matrix product instead of a [B, d_sae] × [d_sae, d_in] one (x needs no gradient). Without a graph
+            // when the sparse encoder gradient (below) pays.
+            bool sparseEncoder = sae.Architecture == SaeArchitecture.TopK && SparseEncoderPays();
             Tensor pre;
-            using (sae.Architecture == SaeArchitecture.TopK ? no_grad() : null)
+            using (sparseEncoder ? no_grad() : null)
                 pre = x.matmul(sae.WEnc).sub(sae.BDec.unsqueeze(0).matmul(sae.WEnc)).add(sae.BEnc, TorchScalars.One);
             Tensor? chosenIndices = null, chosen = null, auxIndices = null, auxChosen = null;
             var totalVariance = x.sub(x.mean([0], keepdim: true)).pow(TorchScalars.Two).sum().clamp_min(TorchScalars.Of(1e-12));
@@ -131,9 +132,12 @@ public sealed class SaeTrainer : IDisposable
                 // encoder's gradient accumulated from those alone after the backward pass (EncoderBackward):
                 // B·(k + k_aux)·d_in multiply-adds instead of the dense backward product's B·d_sae·d_in.
                 var (topValues, indices) = pre.topk(sae.K, dim: 1, sorted: false);
-                chosenIndices = indices;
-                chosen = topValues.requires_grad_();
-                var values = nn.functional.relu(chosen);
+                if (sparseEncoder)
+                {
+                    chosenIndices = indices;
+                    chosen = topValues.requires_grad_();
+                }
+                var values = nn.functional.relu(topValues);
                 var xHat = SparseDecode(indices, values).add(sae.BDec, TorchScalars.One);
                 var residual = x.sub(xHat);
                 var fvuT = residual.pow(TorchScalars.Two).sum().div(totalVariance);
@@ -144,7 +148,7 @@ public sealed class SaeTrainer : IDisposable
                     firedLatents = indices.masked_select(values.gt(TorchScalars.Zero));
                     l0 = values.gt(TorchScalars.Zero).sum().item<long>() / (double)b;
                 }
-                var auxT = AuxKLoss(pre, residual, leafValues: true, out auxChosen, out auxIndices);
+                var auxT = AuxKLoss(pre, residual, leafValues: sparseEncoder, out auxChosen, out auxIndices);
                 if (auxT is not null)
                 {
                     objective = objective.add(auxT, TorchScalars.One);
@@ -232,6 +236,24 @@ public sealed class SaeTrainer : IDisposable
         _decoder.Dispose();
         _encoderBag?.Dispose();
         _encoderRows?.Dispose();
+    }
+
+    // Whether the sparse encoder gradient is cheaper than the dense backward product this step: it costs about
+    // 2·B·(k + k_aux)·d_in multiply-adds in single-threaded row updates (an embedding bag forward and backward) against
+    // the product's B·d_sae·d_in in a multi-threaded GEMM, several times faster per multiply-add; measured on 2 threads
+    // (docs/benchmarks.md) the sparse path won with k = 32 of 6,144 latents and lost with the AuxK term's k_aux = 192
+    // added, so it is used while (k + k_aux) · 32 ≤ d_sae, k_aux counting only when some latent is dead.
+    private bool SparseEncoderPays()
+    {
+        long slots = Sae.K;
+        if (_auxK > 0 && _options.AuxKCoefficient != 0)
+        {
+            using var deadAfter = DeadAfterTokens.ToScalar();
+            using var dead = TokensSinceFired.ge(deadAfter);
+            using var count = dead.sum();
+            slots += Math.Min(_auxK, count.item<long>());
+        }
+        return slots * 32 <= Sae.Latents;
     }
 
     // leafValues: the chosen pre-activations become a gradient leaf (returned with their indices; TopK's sparse encoder
