@@ -80,7 +80,9 @@ def main():
         residual = x - x_hat
         loss = residual.pow(2).sum() / (x - x.mean(0, keepdim=True)).pow(2).sum()
         if a.auxk:
-            aux_values, aux_indices = pre.topk(k_aux, dim=1, sorted=False)  # every latent dead: no mask needed
+            dead = since_fired >= 0  # every latent dead (a dead window of 0 tokens), masked as SaeTrainer does
+            masked = pre.masked_fill(~dead.unsqueeze(0), float("-inf"))
+            aux_values, aux_indices = masked.topk(k_aux, dim=1, sorted=False)
             if a.sparse_encoder:
                 aux_values.requires_grad_(True)
             aux_chosen = aux_values
