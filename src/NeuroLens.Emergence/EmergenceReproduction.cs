@@ -56,6 +56,26 @@ public sealed class EmergenceReproduction : IStudyReproduction
             Core.IO.AtomicFile.WriteAllText(corpus, string.Join('\n', generator.Paragraphs(sentences, null)) + "\n");
         }
 
+        // Every tensor here is small (the suite's [16 × 64 tokens, ≤ 64] activations, SAEs of ≤ 256 latents; MiniLM's
+        // [16 × ≤ 64 tokens, 384] batches and 1,536-latent SAEs): splitting each operation over intra-op threads costs more
+        // than it gains, and on a shared machine the waiting threads' spinning made it 5-30 times slower (docs/emergence.md,
+        // "Threads"). The reproduction therefore runs on one intra-op thread whatever --threads says (the same numbers for
+        // every thread count), and restores the setting afterwards.
+        int threads = TorchSharp.torch.get_num_threads();
+        TorchSharp.torch.set_num_threads(1);
+        try
+        {
+            return RunSuite(context, report, progress, scale, seed, steps, sentences, corpus, suite);
+        }
+        finally
+        {
+            TorchSharp.torch.set_num_threads(threads);
+        }
+    }
+
+    private object RunSuite(ReproductionContext context, Report report, IProgress<ProgressUpdate> progress, double scale, int seed, int steps,
+        int sentences, string corpus, string suite)
+    {
         var watch = Stopwatch.StartNew();
         var modelFolders = new List<string>();
         foreach (var (name, hidden, layers, heads) in Sizes)
@@ -106,7 +126,8 @@ public sealed class EmergenceReproduction : IStudyReproduction
         report.Paragraph($"Three GPT-NeoX models (widths {string.Join(", ", Sizes.Select(s => s.Hidden))}, {Sizes[0].Layers} blocks) trained for {steps} steps on " +
             $"{sentences} template sentences mentioning the {concepts.Categories.Count} built-in categories; checkpoints {string.Join(", ", chosen)}. " +
             $"One TopK SAE (4× latents, k = 4) per (model, checkpoint, layer) on resid_post over {gridOptions.MaxTokens} tokens of fresh sentences; " +
-            $"S_c = max F1 over latents at τ = 0, with a {gridOptions.Matching.Permutations}-permutation shuffled-label null; θ = {gridOptions.Theta}.");
+            $"S_c = max F1 over latents at τ = 0, with a {gridOptions.Matching.Permutations}-permutation shuffled-label null; θ = {gridOptions.Theta}. " +
+            "Everything runs on one intra-op torch thread, whatever --threads says: these tensors are too small to split.");
         var summary = EmergenceReport.Write(grid, gridOptions, gridFolder, new OutputFolder(gridFolder), report);
         var dashboards = FeatureDashboard.WriteAll(grid, gridOptions, gridFolder, gridFolder, contexts: 15);
         report.Paragraph(summary.EmergedCategories.Count > 0

@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace NeuroLens.Emergence.Concepts;
@@ -23,7 +24,8 @@ public sealed class ActivePattern
     /// <summary>Appends positions from codes [N, latents]: latent j active at a row where its code exceeds <paramref name="threshold"/> (τ).</summary>
     public void Add(Tensor codes, double threshold = 0)
     {
-        using var active = codes.gt(threshold);
+        using var tau = threshold.ToScalar();
+        using var active = codes.gt(tau);
         using var nonzero = active.nonzero();
         var pairs = nonzero.data<long>().ToArray();
         int rows = (int)codes.shape[0];

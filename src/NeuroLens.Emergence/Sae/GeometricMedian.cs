@@ -1,3 +1,4 @@
+using NeuroLens.Core.Runtime;
 using static TorchSharp.torch;
 
 namespace NeuroLens.Emergence.Sae;
@@ -22,7 +23,7 @@ public static class GeometricMedian
         double spread = x.sub(median).norm(1).mean().item<double>();
         for (int i = 0; i < maxIterations; i++)
         {
-            var distances = x.sub(median).norm(1).clamp_min(1e-12);
+            var distances = x.sub(median).norm(1).clamp_min(TorchScalars.Of(1e-12));
             var weights = distances.reciprocal();
             var next = weights.unsqueeze(1).mul(x).sum(dim: 0).div(weights.sum());
             double step = next.sub(median).norm().item<double>();

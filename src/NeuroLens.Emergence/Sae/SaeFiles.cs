@@ -3,7 +3,9 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using NeuroLens.Core;
 using NeuroLens.Core.IO;
+using NeuroLens.Core.Runtime;
 using NeuroLens.Core.TensorFiles;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace NeuroLens.Emergence.Sae;
@@ -41,15 +43,16 @@ public static class SaeFiles
         metadata ??= new SaeMetadata();
         Directory.CreateDirectory(folder);
         double c = sae.InputScale;
+        using var cScalar = c.ToScalar();
         using (var scope = NewDisposeScope())
         using (no_grad())
         {
             var tensors = new List<(string, Tensor)>
             {
-                ("W_enc", c == 1 ? sae.WEnc.detach() : sae.WEnc.detach().mul(c)),
-                ("W_dec", c == 1 ? sae.WDec.detach() : sae.WDec.detach().div(c)),
+                ("W_enc", c == 1 ? sae.WEnc.detach() : sae.WEnc.detach().mul(cScalar)),
+                ("W_dec", c == 1 ? sae.WDec.detach() : sae.WDec.detach().div(cScalar)),
                 ("b_enc", sae.BEnc.detach()),
-                ("b_dec", c == 1 ? sae.BDec.detach() : sae.BDec.detach().div(c)),
+                ("b_dec", c == 1 ? sae.BDec.detach() : sae.BDec.detach().div(cScalar)),
             };
             if (sae.Threshold is not null) tensors.Add(("threshold", sae.Threshold));
             TensorFile.Write(Path.Combine(folder, SaeLensWeights), tensors);
@@ -152,9 +155,10 @@ public static class SaeFiles
         var bDec = file.ReadTensor("b_dec");
         if (c != 1)
         {
-            using (var a = wEnc) wEnc = a.to_type(ScalarType.Float32).div(c);
-            using (var a = wDec) wDec = a.to_type(ScalarType.Float32).mul(c);
-            using (var a = bDec) bDec = a.to_type(ScalarType.Float32).mul(c);
+            using var cScalar = c.ToScalar();
+            using (var a = wEnc) wEnc = a.to_type(ScalarType.Float32).div(cScalar);
+            using (var a = wDec) wDec = a.to_type(ScalarType.Float32).mul(cScalar);
+            using (var a = bDec) bDec = a.to_type(ScalarType.Float32).mul(cScalar);
         }
         return new SparseAutoencoder(architecture, k, wEnc, file.ReadTensor("b_enc"), wDec, bDec,
             names.Contains("threshold") ? file.ReadTensor("threshold") : null, c);

@@ -1,3 +1,4 @@
+using NeuroLens.Core.Runtime;
 using NeuroLens.Emergence.Activations;
 using static TorchSharp.torch;
 
@@ -34,8 +35,8 @@ public static class SaeMetrics
     {
         using var scope = NewDisposeScope();
         var xd = x.to_type(ScalarType.Float64);
-        var error = xd.sub(reconstruction.to_type(ScalarType.Float64)).pow(2).sum().item<double>();
-        var variance = xd.sub(xd.mean([0], keepdim: true)).pow(2).sum().item<double>();
+        var error = xd.sub(reconstruction.to_type(ScalarType.Float64)).pow(TorchScalars.Two).sum().item<double>();
+        var variance = xd.sub(xd.mean([0], keepdim: true)).pow(TorchScalars.Two).sum().item<double>();
         return error / variance;
     }
 
@@ -77,10 +78,10 @@ public static class SaeMetrics
             var centred = xd.sub(shift);
             var sum = centred.sum(dim: 0).data<double>().ToArray();
             for (int i = 0; i < sum.Length; i++) _sum![i] += sum[i];
-            _sumSquares += centred.pow(2).sum().item<double>();
-            _error += xd.sub(rd).pow(2).sum().item<double>();
+            _sumSquares += centred.pow(TorchScalars.Two).sum().item<double>();
+            _error += xd.sub(rd).pow(TorchScalars.Two).sum().item<double>();
             _cosine += nn.functional.cosine_similarity(xd, rd, 1, 1e-12).sum().item<double>();
-            var active = codes.gt(0);
+            var active = codes.gt(TorchScalars.Zero);
             _active += active.sum().item<long>();
             var counts = active.sum(dim: 0).to_type(ScalarType.Int64).data<long>().ToArray();
             for (int j = 0; j < counts.Length; j++) _fired[j] += counts[j];

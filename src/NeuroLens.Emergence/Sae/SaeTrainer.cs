@@ -28,6 +28,10 @@ public sealed class SaeTrainer : IDisposable
     private readonly double _baseLearningRate;
     // Σ_j codes[b, j] · W_dec[indices[b, j]] per token; shares W_dec (its gradient accumulates there).
     private readonly TorchSharp.Modules.EmbeddingBag _decoder;
+    // The TopK encoder's gradient: an embedding bag over a zero [d_sae, d_in] weight whose gradient, for per-sample
+    // weights g and output gradient (c·x − b_dec), is Σ g[b, i] (c·x − b_dec)[b] at row indices[b, i] (EncoderBackward).
+    private readonly Tensor? _encoderRows;
+    private readonly TorchSharp.Modules.EmbeddingBag? _encoderBag;
 
     /// <summary>Prepares to train <paramref name="sae"/> (whose tensors are updated in place) for <paramref name="totalSteps"/> steps.</summary>
     /// <param name="sae">The SAE, already initialised (see <see cref="SparseAutoencoder.Initialize"/>).</param>
@@ -46,8 +50,13 @@ public sealed class SaeTrainer : IDisposable
         _adam = AdamOptimizer.Adam(sae.Parameters, options.Beta1, options.Beta2, options.Epsilon);
         TokensSinceFired = zeros(sae.Latents, ScalarType.Int64);
         _decoder = nn.EmbeddingBag_from_pretrained(sae.WDec, freeze: false, mode: EmbeddingBagMode.Sum);
+        if (sae.Architecture == SaeArchitecture.TopK)
+        {
+            _encoderRows = zeros(sae.Latents, sae.InputSize);
+            _encoderBag = nn.EmbeddingBag_from_pretrained(_encoderRows, freeze: false, mode: EmbeddingBagMode.Sum);
+        }
         if (sae.Architecture == SaeArchitecture.BatchTopK && sae.Threshold is null)
-            sae.Threshold = full(sae.Latents, float.NaN);
+            sae.Threshold = full(sae.Latents, TorchScalars.Of(double.NaN), ScalarType.Float32);
     }
 
     /// <summary>The SAE being trained.</summary>
@@ -103,31 +112,46 @@ public sealed class SaeTrainer : IDisposable
         double loss, fvu, aux = 0, l0;
         using (var scope = NewDisposeScope())
         {
-            var x = sae.InputScale == 1.0 ? batch : batch.mul(sae.InputScale);
+            using var inputScale = sae.InputScale.ToScalar();
+            var x = sae.InputScale == 1.0 ? batch : batch.mul(inputScale);
             // (x − b_dec) W_enc computed as x W_enc − b_dec W_enc: the same value, but b_dec's gradient is then a
-            // vector–matrix product instead of a [B, d_sae] × [d_sae, d_in] one (x needs no gradient).
-            var pre = x.matmul(sae.WEnc).sub(sae.BDec.unsqueeze(0).matmul(sae.WEnc)).add(sae.BEnc);
-            var totalVariance = x.sub(x.mean([0], keepdim: true)).pow(2).sum().clamp_min(1e-12);
+            // vector–matrix product instead of a [B, d_sae] × [d_sae, d_in] one (x needs no gradient). Without a graph
+            // when the sparse encoder gradient (below) pays.
+            bool sparseEncoder = sae.Architecture == SaeArchitecture.TopK && SparseEncoderPays();
+            Tensor pre;
+            using (sparseEncoder ? no_grad() : null)
+                pre = x.matmul(sae.WEnc).sub(sae.BDec.unsqueeze(0).matmul(sae.WEnc)).add(sae.BEnc, TorchScalars.One);
+            Tensor? chosenIndices = null, chosen = null, auxIndices = null, auxChosen = null;
+            var totalVariance = x.sub(x.mean([0], keepdim: true)).pow(TorchScalars.Two).sum().clamp_min(TorchScalars.Of(1e-12));
             Tensor objective;
             Tensor firedLatents;
             if (sae.Architecture == SaeArchitecture.TopK)
             {
-                var (values, indices) = pre.topk(sae.K, dim: 1, sorted: false);
-                values = nn.functional.relu(values);
-                var xHat = SparseDecode(indices, values).add(sae.BDec);
+                // Sparse encoder gradient (as EleutherAI sparsify's fused encoder): the dense pre-activations only choose the
+                // latents; the loss is differentiated with respect to the chosen pre-activations (leaves), and the
+                // encoder's gradient accumulated from those alone after the backward pass (EncoderBackward):
+                // B·(k + k_aux)·d_in multiply-adds instead of the dense backward product's B·d_sae·d_in.
+                var (topValues, indices) = pre.topk(sae.K, dim: 1, sorted: false);
+                if (sparseEncoder)
+                {
+                    chosenIndices = indices;
+                    chosen = topValues.requires_grad_();
+                }
+                var values = nn.functional.relu(topValues);
+                var xHat = SparseDecode(indices, values).add(sae.BDec, TorchScalars.One);
                 var residual = x.sub(xHat);
-                var fvuT = residual.pow(2).sum().div(totalVariance);
+                var fvuT = residual.pow(TorchScalars.Two).sum().div(totalVariance);
                 objective = fvuT;
                 fvu = fvuT.item<float>();
                 using (no_grad())
                 {
-                    firedLatents = indices.masked_select(values.gt(0));
-                    l0 = values.gt(0).sum().item<long>() / (double)b;
+                    firedLatents = indices.masked_select(values.gt(TorchScalars.Zero));
+                    l0 = values.gt(TorchScalars.Zero).sum().item<long>() / (double)b;
                 }
-                var auxT = AuxKLoss(pre, residual);
+                var auxT = AuxKLoss(pre, residual, leafValues: sparseEncoder, out auxChosen, out auxIndices);
                 if (auxT is not null)
                 {
-                    objective = objective.add(auxT);
+                    objective = objective.add(auxT, TorchScalars.One);
                     aux = auxT.item<float>();
                 }
             }
@@ -136,40 +160,41 @@ public sealed class SaeTrainer : IDisposable
                 var relu = nn.functional.relu(pre);
                 var (values, flatIndices) = relu.flatten().topk((int)Math.Min(sae.K * b, relu.numel()), dim: 0, sorted: false);
                 var codes = zeros_like(relu).flatten().scatter(0, flatIndices, values).view(b, sae.Latents);
-                var xHat = codes.matmul(sae.WDec).add(sae.BDec);
+                var xHat = codes.matmul(sae.WDec).add(sae.BDec, TorchScalars.One);
                 var residual = x.sub(xHat);
-                var fvuT = residual.pow(2).sum().div(totalVariance);
+                var fvuT = residual.pow(TorchScalars.Two).sum().div(totalVariance);
                 objective = fvuT;
                 fvu = fvuT.item<float>();
                 using (no_grad())
                 {
-                    var active = codes.gt(0);
+                    var active = codes.gt(TorchScalars.Zero);
                     l0 = active.sum().item<long>() / (double)b;
                     firedLatents = active.any(dim: 0).nonzero().flatten();
                     UpdateThreshold(codes, active);
                 }
-                var auxT = AuxKLoss(pre, residual);
+                var auxT = AuxKLoss(pre, residual, leafValues: false, out _, out _);
                 if (auxT is not null)
                 {
-                    objective = objective.add(auxT);
+                    objective = objective.add(auxT, TorchScalars.One);
                     aux = auxT.item<float>();
                 }
             }
             else
             {
                 var codes = nn.functional.relu(pre);
-                var xHat = codes.matmul(sae.WDec).add(sae.BDec);
+                var xHat = codes.matmul(sae.WDec).add(sae.BDec, TorchScalars.One);
                 var residual = x.sub(xHat);
-                var mse = residual.pow(2).sum(1).mean();
+                var mse = residual.pow(TorchScalars.Two).sum(1).mean();
                 var l1 = codes.mul(sae.WDec.norm(1)).sum(1).mean();
                 double ramp = _options.L1WarmupFraction > 0
                     ? Math.Min(1.0, (Step + 1.0) / Math.Max(1.0, _options.L1WarmupFraction * TotalSteps))
                     : 1.0;
-                objective = mse.add(l1.mul(_options.L1Coefficient * ramp));
+                using var l1Weight = (_options.L1Coefficient * ramp).ToScalar();
+                objective = mse.add(l1.mul(l1Weight), TorchScalars.One);
                 using (no_grad())
                 {
-                    fvu = residual.pow(2).sum().div(totalVariance).item<float>();
-                    var active = codes.gt(0);
+                    fvu = residual.pow(TorchScalars.Two).sum().div(totalVariance).item<float>();
+                    var active = codes.gt(TorchScalars.Zero);
                     l0 = active.sum().item<long>() / (double)b;
                     firedLatents = active.any(dim: 0).nonzero().flatten();
                 }
@@ -177,15 +202,17 @@ public sealed class SaeTrainer : IDisposable
             loss = objective.item<float>();
             foreach (var p in sae.Parameters) p.grad?.zero_();
             objective.backward();
+            if (chosen is not null) EncoderBackward(x, chosenIndices!, chosen, auxIndices, auxChosen);
             using (no_grad())
             {
                 if (sae.Architecture != SaeArchitecture.Relu)
                     RemoveParallelGradient(sae.WDec);
                 _adam.Step(lr);
                 if (sae.Architecture != SaeArchitecture.Relu)
-                    sae.WDec.div_(sae.WDec.norm(1, keepdim: true).clamp_min(1e-12));
-                TokensSinceFired.add_(b);
-                if (firedLatents.numel() > 0) TokensSinceFired.index_fill_(0, firedLatents, 0);
+                    sae.WDec.div_(sae.WDec.norm(1, keepdim: true).clamp_min(TorchScalars.Of(1e-12)));
+                using var batchTokens = b.ToScalar();
+                TokensSinceFired.add_(batchTokens, TorchScalars.One);
+                if (firedLatents.numel() > 0) TokensSinceFired.index_fill_(0, firedLatents, TorchScalars.Zero);
             }
         }
         Step++;
@@ -196,7 +223,8 @@ public sealed class SaeTrainer : IDisposable
     /// <summary>Fraction of latents that have not fired for <see cref="DeadAfterTokens"/> tokens.</summary>
     public double DeadFraction()
     {
-        using var dead = TokensSinceFired.ge(DeadAfterTokens);
+        using var deadAfter = DeadAfterTokens.ToScalar();
+        using var dead = TokensSinceFired.ge(deadAfter);
         return dead.sum().item<long>() / (double)Sae.Latents;
     }
 
@@ -206,23 +234,86 @@ public sealed class SaeTrainer : IDisposable
         _adam.Dispose();
         TokensSinceFired.Dispose();
         _decoder.Dispose();
+        _encoderBag?.Dispose();
+        _encoderRows?.Dispose();
     }
 
-    private Tensor? AuxKLoss(Tensor pre, Tensor residual)
+    // Whether the sparse encoder gradient is cheaper than the dense backward product this step: it costs about
+    // 2·B·(k + k_aux)·d_in multiply-adds in single-threaded row updates (an embedding bag forward and backward) against
+    // the product's B·d_sae·d_in in a multi-threaded GEMM, several times faster per multiply-add; measured on 2 threads
+    // (docs/benchmarks.md) the sparse path won with k = 32 of 6,144 latents and lost with the AuxK term's k_aux = 192
+    // added, so it is used while (k + k_aux) · 32 ≤ d_sae, k_aux counting only when some latent is dead.
+    private bool SparseEncoderPays()
     {
+        long slots = Sae.K;
+        if (_auxK > 0 && _options.AuxKCoefficient != 0)
+        {
+            using var deadAfter = DeadAfterTokens.ToScalar();
+            using var dead = TokensSinceFired.ge(deadAfter);
+            using var count = dead.sum();
+            slots += Math.Min(_auxK, count.item<long>());
+        }
+        return slots * 32 <= Sae.Latents;
+    }
+
+    // leafValues: the chosen pre-activations become a gradient leaf (returned with their indices; TopK's sparse encoder
+    // gradient) instead of staying in the graph of pre (BatchTopK).
+    private Tensor? AuxKLoss(Tensor pre, Tensor residual, bool leafValues, out Tensor? chosen, out Tensor? chosenIndices)
+    {
+        chosen = chosenIndices = null;
         if (_auxK == 0 || _options.AuxKCoefficient == 0) return null;
-        using var dead = TokensSinceFired.ge(DeadAfterTokens);
+        using var deadAfter = DeadAfterTokens.ToScalar();
+        using var dead = TokensSinceFired.ge(deadAfter);
         long numDead = dead.sum().item<long>();
         if (numDead == 0) return null;
         int kAux = (int)Math.Min(_auxK, numDead);
-        var masked = pre.masked_fill(dead.logical_not().unsqueeze(0), float.NegativeInfinity);
+        var masked = pre.masked_fill(dead.logical_not().unsqueeze(0), TorchScalars.Of(double.NegativeInfinity));
         var (values, indices) = masked.topk(kAux, dim: 1, sorted: false);
+        if (leafValues)
+        {
+            chosen = values.requires_grad_();
+            chosenIndices = indices;
+        }
         values = nn.functional.relu(values);
         var eHat = SparseDecode(indices, values);
         var e = residual.detach();
-        var variance = e.sub(e.mean([0], keepdim: true)).pow(2).sum().clamp_min(1e-12);
+        var variance = e.sub(e.mean([0], keepdim: true)).pow(TorchScalars.Two).sum().clamp_min(TorchScalars.Of(1e-12));
         double scale = Math.Min(1.0, numDead / (double)_auxK);
-        return eHat.sub(e).pow(2).sum().div(variance).mul(_options.AuxKCoefficient * scale);
+        using var weight = (_options.AuxKCoefficient * scale).ToScalar();
+        return eHat.sub(e).pow(TorchScalars.Two).sum().div(variance).mul(weight);
+    }
+
+    // The encoder's gradient from the gradients g of the chosen pre-activations pre[b, indices[b, i]] =
+    // (c·x − b_dec)[b] · W_enc[:, j] + b_enc[j], j = indices[b, i]: ∂W_enc[:, j] = Σ g[b, i] (c·x − b_dec)[b],
+    // ∂b_enc[j] = Σ g[b, i], and ∂b_dec gains −W_enc ∂b_enc — all sums over the (b, i) with indices[b, i] = j. The first
+    // is the weight gradient of an embedding bag (per-sample weights g) whose output gradient is c·x − b_dec.
+    private void EncoderBackward(Tensor x, Tensor indices, Tensor chosen, Tensor? auxIndices, Tensor? auxChosen)
+    {
+        var sae = Sae;
+        using var scope = NewDisposeScope();
+        var g = chosen.grad ?? zeros_like(chosen);
+        var all = indices;
+        if (auxIndices is not null && auxChosen?.grad is { } auxGrad)
+        {
+            all = cat([indices, auxIndices], 1);
+            g = cat([g, auxGrad], 1);
+        }
+        Tensor centred;
+        using (no_grad())
+        {
+            centred = x.sub(sae.BDec);
+            _encoderRows!.grad?.zero_();
+        }
+        var rows = _encoderBag!.call(all, null, g.detach());
+        rows.backward([centred]);
+        using (no_grad())
+        {
+            var bEncGrad = zeros(sae.Latents).index_add_(0, all.flatten(), g.flatten(), TorchScalars.One);
+            var bDecGrad = sae.WEnc.matmul(bEncGrad).neg();
+            var wEncGrad = _encoderRows!.grad!.t();
+            // Accumulated into .grad as a backward pass would (creating it on the first step).
+            autograd.backward([sae.WEnc, sae.BEnc, sae.BDec], [wEncGrad, bEncGrad, bDecGrad]);
+        }
     }
 
     // Σ_j values[b, j] · W_dec[indices[b, j], :] → [B, d_in], differentiable in values and W_dec. An embedding bag
@@ -236,11 +327,12 @@ public sealed class SaeTrainer : IDisposable
         // Per latent, the smallest activation it kept in this batch, averaged over batches
         // (exponential moving average); latents that kept nothing keep their previous estimate.
         var threshold = Sae.Threshold!;
-        var smallest = codes.masked_fill(active.logical_not(), float.PositiveInfinity).amin(dims: [0]);
+        var smallest = codes.masked_fill(active.logical_not(), TorchScalars.Of(double.PositiveInfinity)).amin(dims: [0]);
         var seen = active.any(dim: 0);
         var fresh = threshold.isnan().logical_and(seen);
-        double m = _options.ThresholdMomentum;
-        var blended = threshold.mul(m).add(smallest.mul(1 - m));
+        using var m = _options.ThresholdMomentum.ToScalar();
+        using var oneMinusM = (1 - _options.ThresholdMomentum).ToScalar();
+        var blended = threshold.mul(m).add(smallest.mul(oneMinusM), TorchScalars.One);
         var updated = where(fresh, smallest, where(seen, blended, threshold));
         threshold.copy_(updated);
     }

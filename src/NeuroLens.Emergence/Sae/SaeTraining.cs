@@ -1,6 +1,8 @@
 using NeuroLens.Core;
 using NeuroLens.Core.Progress;
+using NeuroLens.Core.Runtime;
 using NeuroLens.Emergence.Activations;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace NeuroLens.Emergence.Sae;
@@ -92,7 +94,7 @@ public static class SaeTraining
         {
             // Latents that never kept an activation never fire at inference.
             using var nan = sae.Threshold.isnan();
-            sae.Threshold.masked_fill_(nan, float.PositiveInfinity);
+            sae.Threshold.masked_fill_(nan, TorchScalars.Of(double.PositiveInfinity));
         }
         return new SaeTrainingResult(sae, trainer.Step, trainer.TokensSeen, options.EffectiveLearningRate(latents), finalFvu,
             trainer.DeadFraction(), completed);
@@ -114,7 +116,8 @@ public static class SaeTraining
         if (sample.shape[0] > InitializationRows) sample = sample.narrow(0, 0, InitializationRows);
         double meanNorm = sample.norm(1).mean().item<float>();
         sae.InputScale = options.ScaleInputs && meanNorm > 0 ? Math.Sqrt(sae.InputSize) / meanNorm : 1.0;
-        var scaled = sample.mul(sae.InputScale);
+        using var inputScale = sae.InputScale.ToScalar();
+        var scaled = sample.mul(inputScale);
         using var noGrad = no_grad();
         switch (options.DecoderBiasInit)
         {

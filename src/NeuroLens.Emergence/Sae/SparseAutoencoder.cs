@@ -1,3 +1,4 @@
+using NeuroLens.Core.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -100,7 +101,7 @@ public sealed class SparseAutoencoder : IDisposable
         using var scope = NewDisposeScope();
         var dec = randn([latents, inputSize], generator: generator);
         double norm = architecture == SaeArchitecture.Relu ? 0.1 : 1.0;
-        dec = dec.div(dec.norm(1, keepdim: true)).mul(norm);
+        dec = dec.div(dec.norm(1, keepdim: true)).mul(TorchScalars.Of(norm));
         var enc = dec.t().contiguous();
         var sae = new SparseAutoencoder(architecture, k, enc.MoveToOuterDisposeScope(), zeros(latents).MoveToOuterDisposeScope(),
             dec.MoveToOuterDisposeScope(), zeros(inputSize).MoveToOuterDisposeScope());
@@ -111,8 +112,9 @@ public sealed class SparseAutoencoder : IDisposable
     public Tensor PreActivations(Tensor x)
     {
         using var scope = NewDisposeScope();
-        var scaled = InputScale == 1.0 ? x : x.mul(InputScale);
-        return scaled.sub(BDec).matmul(WEnc).add_(BEnc).MoveToOuterDisposeScope();
+        using var inputScale = InputScale.ToScalar();
+        var scaled = InputScale == 1.0 ? x : x.mul(inputScale);
+        return scaled.sub(BDec).matmul(WEnc).add_(BEnc, TorchScalars.One).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -147,8 +149,9 @@ public sealed class SparseAutoencoder : IDisposable
     public Tensor Decode(Tensor codes)
     {
         using var scope = NewDisposeScope();
-        var x = codes.matmul(WDec).add_(BDec);
-        return (InputScale == 1.0 ? x : x.div_(InputScale)).MoveToOuterDisposeScope();
+        var x = codes.matmul(WDec).add_(BDec, TorchScalars.One);
+        using var inputScale = InputScale.ToScalar();
+        return (InputScale == 1.0 ? x : x.div_(inputScale)).MoveToOuterDisposeScope();
     }
 
     /// <summary>x̂ = Decode(Encode(x)) in model units, without gradients.</summary>

@@ -168,12 +168,14 @@ public sealed class SaeTrainingTests
         Assert.True(result.AuxLoss > 0);
     }
 
-    [Fact]
-    public void TopKGradientsWithAuxKEqualAHandAutogradOfTheLoss()
+    [Theory]
+    [InlineData(32)]  // (k + k_aux) · 32 = 224 > 32 latents: the dense encoder gradient
+    [InlineData(256)] // 224 ≤ 256: the sparse encoder gradient
+    public void TopKGradientsWithAuxKEqualAHandAutogradOfTheLoss(int latents)
     {
         // Every latent dead (window 0 tokens): the step's loss is FVU + 1/32 · AuxK FVU with k_aux = 4 over all latents.
-        using var sae = SparseAutoencoder.Initialize(SaeArchitecture.TopK, 8, 32, 3, 5);
-        var options = new SaeTrainingOptions { Latents = 32, K = 3, AuxK = 4 };
+        using var sae = SparseAutoencoder.Initialize(SaeArchitecture.TopK, 8, latents, 3, 5);
+        var options = new SaeTrainingOptions { Latents = latents, K = 3, AuxK = 4 };
         using var trainer = new SaeTrainer(sae, options, 10, 0);
         using var x = randn([48, 8], generator: new Generator(9));
         using var scope = NewDisposeScope();
@@ -202,5 +204,40 @@ public sealed class SaeTrainingTests
         Assert.True(sae.BDec.grad!.allclose(bDec.grad!, rtol: 1e-4, atol: 1e-6));
         Assert.True(sae.WDec.grad!.allclose(expectedDec, rtol: 1e-4, atol: 1e-6));
         Assert.True(expectedDec.abs().max().item<float>() > 1e-4);
+    }
+    [Theory]
+    [InlineData(32)]  // k · 32 = 96 > 32 latents: the dense encoder gradient
+    [InlineData(128)] // 96 ≤ 128: the sparse encoder gradient
+    public void TopKGradientsOfALaterStepEqualAHandAutogradWithoutAuxK(int latents)
+    {
+        // No latent dead (window of 10^9 tokens): the loss is the FVU alone. The second step's gradients start from
+        // the weights after the first and from zeroed gradients (the sparse encoder path accumulates into them).
+        using var sae = SparseAutoencoder.Initialize(SaeArchitecture.TopK, 8, latents, 3, 7);
+        var options = new SaeTrainingOptions { Latents = latents, K = 3, ScaleInputs = false };
+        using var trainer = new SaeTrainer(sae, options, 10, 1_000_000_000);
+        using var x1 = randn([40, 8], generator: new Generator(10));
+        using var x2 = randn([40, 8], generator: new Generator(11)).add(0.5);
+        trainer.TrainStep(x1);
+        using var scope = NewDisposeScope();
+        var wEnc = sae.WEnc.detach().clone().requires_grad_();
+        var bEnc = sae.BEnc.detach().clone().requires_grad_();
+        var wDec = sae.WDec.detach().clone().requires_grad_();
+        var bDec = sae.BDec.detach().clone().requires_grad_();
+        var pre = x2.sub(bDec).matmul(wEnc).add(bEnc);
+        var (values, indices) = pre.topk(3, dim: 1);
+        var xHat = nn.functional.relu(values).unsqueeze(2).mul(wDec[indices]).sum(1).add(bDec);
+        var loss = x2.sub(xHat).pow(2).sum().div(x2.sub(x2.mean([0], keepdim: true)).pow(2).sum());
+        loss.backward();
+        var expectedDec = wDec.grad!.sub(wDec.mul(wDec.grad!.mul(wDec).sum(1, keepdim: true)));
+
+        var result = trainer.TrainStep(x2);
+
+        Assert.Equal(0, result.AuxLoss);
+        Assert.Equal(loss.item<float>(), result.Loss, 5);
+        Assert.True(sae.WEnc.grad!.allclose(wEnc.grad!, rtol: 1e-4, atol: 1e-6));
+        Assert.True(sae.BEnc.grad!.allclose(bEnc.grad!, rtol: 1e-4, atol: 1e-6));
+        Assert.True(sae.BDec.grad!.allclose(bDec.grad!, rtol: 1e-4, atol: 1e-6));
+        Assert.True(sae.WDec.grad!.allclose(expectedDec, rtol: 1e-4, atol: 1e-6));
+        Assert.True(bDec.grad!.abs().max().item<float>() > 1e-4);
     }
 }
