@@ -15,9 +15,10 @@ namespace NeuroLens.Emergence;
 /// <summary>
 /// <c>neurolens reproduce emergence</c> (emergence.md §7): trains (or reuses from the cache folder) a suite
 /// of three small GPT-NeoX models on the built-in template corpus, whose sentences mention the built-in
-/// concept categories, with Pythia-like log-spaced checkpoints; trains one TopK SAE per (size, checkpoint,
-/// layer) cell; matches latents to the built-in categories with the shuffled-label null; and reports the
-/// heatmaps and emergence tables. The spatial analysis also runs on the real MiniLM encoder.
+/// concept categories, with Pythia-like log-spaced checkpoints; trains TopK SAEs with two seeds (more with
+/// <c>--scale</c>: round(2·√scale), at least 2) per (size, checkpoint, layer) cell; matches latents to the built-in categories with the shuffled-label null; and reports the
+/// heatmaps and emergence tables, computed on the mean S_c over the SAE seeds, with the per-seed agreement of s*_c.
+/// The spatial analysis also runs on the real MiniLM encoder (one SAE seed per layer).
 /// </summary>
 public sealed class EmergenceReproduction : IStudyReproduction
 {
@@ -116,6 +117,8 @@ public sealed class EmergenceReproduction : IStudyReproduction
             Sae = new SaeTrainingOptions { LatentsPerInput = 4, K = 4, BatchSize = 256, Epochs = 4, BufferSize = 8192, Seed = seed },
             Matching = new MatchingOptions { Permutations = 100, Seed = seed },
             CeSequences = 32,
+            // The "several SAE seeds" control: the tables use the mean S_c over seeds, seeds.csv and the agreement line each seed's.
+            SaeSeeds = Math.Max(2, (int)Math.Round(2 * Math.Sqrt(scale))),
         };
         var gridFolder = context.Folder.GetPath("emergence");
         watch.Restart();
@@ -125,8 +128,9 @@ public sealed class EmergenceReproduction : IStudyReproduction
         report.Heading(Title);
         report.Paragraph($"Three GPT-NeoX models (widths {string.Join(", ", Sizes.Select(s => s.Hidden))}, {Sizes[0].Layers} blocks) trained for {steps} steps on " +
             $"{sentences} template sentences mentioning the {concepts.Categories.Count} built-in categories; checkpoints {string.Join(", ", chosen)}. " +
-            $"One TopK SAE (4× latents, k = 4) per (model, checkpoint, layer) on resid_post over {gridOptions.MaxTokens} tokens of fresh sentences; " +
-            $"S_c = max F1 over latents at τ = 0, with a {gridOptions.Matching.Permutations}-permutation shuffled-label null; θ = {gridOptions.Theta}. " +
+            $"{gridOptions.SaeSeeds} TopK SAEs (4× latents, k = 4; SAE seeds {seed}–{seed + gridOptions.SaeSeeds - 1}) per (model, checkpoint, layer) on resid_post over {gridOptions.MaxTokens} tokens of fresh sentences; " +
+            $"S_c = max F1 over latents at τ = 0, with a {gridOptions.Matching.Permutations}-permutation shuffled-label null per SAE; θ = {gridOptions.Theta}. " +
+            "The tables and heatmaps use the mean S_c over the SAE seeds (significant when above every seed's null quantile); seeds.csv has every seed's S_c. " +
             "Everything runs on one intra-op torch thread, whatever --threads says: these tensors are too small to split.");
         var summary = EmergenceReport.Write(grid, gridOptions, gridFolder, new OutputFolder(gridFolder), report);
         var dashboards = FeatureDashboard.WriteAll(grid, gridOptions, gridFolder, gridFolder, contexts: 15);
@@ -143,7 +147,7 @@ public sealed class EmergenceReproduction : IStudyReproduction
             var spaceOptions = gridOptions with
             {
                 Models = [folder], Checkpoints = "all", MaxTokens = (long)Math.Round(12000 * Math.Sqrt(scale)),
-                Sae = gridOptions.Sae with { Latents = 4 * 384, K = 16, Epochs = 3 }, CeSequences = 0,
+                Sae = gridOptions.Sae with { Latents = 4 * 384, K = 16, Epochs = 3 }, CeSequences = 0, SaeSeeds = 1,
             };
             var spaceFolder = context.Folder.GetPath("emergence-minilm");
             var space = EmergenceGrid.Run(spaceOptions, spaceFolder, progress);
@@ -161,6 +165,7 @@ public sealed class EmergenceReproduction : IStudyReproduction
             context.Timings.Add("emergence: MiniLM", watch.Elapsed.TotalSeconds);
             miniLm = new { cells = space.Cells.Count, reactivations = spaceSummary.Reactivations };
         }
-        return new { suite, steps, checkpoints = chosen, summary.EmergedCategories, summary.Cells, summary.CellsRun, summary.Reactivations, dashboards = dashboards.Count, minilm = miniLm };
+        return new { suite, steps, checkpoints = chosen, saeSeeds = gridOptions.SaeSeeds, summary.EmergedCategories, summary.Cells, summary.CellsRun, summary.SeedAgreement,
+            summary.Reactivations, dashboards = dashboards.Count, minilm = miniLm };
     }
 }

@@ -28,8 +28,9 @@ internal static class EmergeCommand
         var delta = new Option<double>("--delta") { Description = "δ: reactivation margin.", DefaultValueFactory = _ => 0.1 };
         var tau = new Option<double>("--tau") { Description = "τ: activation threshold.", DefaultValueFactory = _ => 0.0 };
         var permutations = new Option<int>("--permutations") { Description = "Shuffled-label permutations per cell.", DefaultValueFactory = _ => 100 };
+        var saeSeeds = new Option<int>("--sae-seeds") { Description = "SAEs per cell, seeds --seed, --seed + 1, …, on the same activations; the tables use the mean S_c over seeds, seeds.csv every seed's.", DefaultValueFactory = _ => 1 };
         var command = new Command("emerge", "Trains one SAE per (model, checkpoint, layer) cell, scores concepts, and reports emergence over time, layers and scale. Resumable: finished cells are kept.")
-            { models, checkpoints, layers, concepts, data, maxTokens, expansion, k, architecture, epochs, theta, delta, tau, permutations };
+            { models, checkpoints, layers, concepts, data, maxTokens, expansion, k, architecture, epochs, theta, delta, tau, permutations, saeSeeds };
         command.SetAction(parse =>
         {
             var ctx = context(parse);
@@ -47,6 +48,8 @@ internal static class EmergeCommand
                 var generator = new CorpusGenerator(ctx.Seed + 1);
                 texts = Enumerable.Range(0, 2000).Select(_ => generator.NextSentence()).ToList();
             }
+            int seedCount = parse.GetValue(saeSeeds);
+            if (seedCount < 1) throw new UsageException($"--sae-seeds {seedCount}: expected at least 1");
             var layerText = parse.GetValue(layers)!;
             IReadOnlyList<int>? layerList = layerText == "all" ? null : layerText.Split(',').Select(s =>
                 int.TryParse(s.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int l) ? l : throw new UsageException($"--layers: '{s}' is not a block index")).ToList();
@@ -54,7 +57,7 @@ internal static class EmergeCommand
             var options = new EmergenceGridOptions
             {
                 Models = modelFolders, Checkpoints = parse.GetValue(checkpoints)!, Layers = layerList, Concepts = set, Texts = texts,
-                MaxTokens = parse.GetValue(maxTokens), Theta = parse.GetValue(theta), Delta = parse.GetValue(delta),
+                MaxTokens = parse.GetValue(maxTokens), SaeSeeds = seedCount, Theta = parse.GetValue(theta), Delta = parse.GetValue(delta),
                 Sae = new SaeTrainingOptions { Architecture = SaeCommand.ParseArchitecture(parse.GetValue(architecture)!), K = parse.GetValue(k), Epochs = parse.GetValue(epochs), BatchSize = 256, BufferSize = 16384, Seed = ctx.Seed, LatentsPerInput = parse.GetValue(expansion) },
                 Matching = new MatchingOptions { Threshold = parse.GetValue(tau), Permutations = parse.GetValue(permutations), Seed = ctx.Seed },
             };
@@ -72,7 +75,10 @@ internal static class EmergeCommand
             if (ctx.Json) ctx.WriteJson(summary);
             else if (!ctx.Quiet)
             {
-                ctx.Stdout.WriteLine($"{grid.Cells.Count} cells ({grid.CellsRun} computed now); emerged and significant: {(summary.EmergedCategories.Count == 0 ? "none" : string.Join(", ", summary.EmergedCategories))}");
+                ctx.Stdout.WriteLine(grid.Seeds == 1
+                    ? $"{grid.Cells.Count} cells ({grid.CellsRun} computed now); emerged and significant: {(summary.EmergedCategories.Count == 0 ? "none" : string.Join(", ", summary.EmergedCategories))}"
+                    : $"{grid.Cells.Count} cells × {grid.Seeds} SAE seeds ({grid.CellsRun} SAEs trained now); emerged and significant (mean over seeds): {(summary.EmergedCategories.Count == 0 ? "none" : string.Join(", ", summary.EmergedCategories))}");
+                if (summary.SeedAgreement is { } agreement) ctx.Stdout.WriteLine(agreement.Describe());
                 ctx.Stdout.WriteLine($"folder: {folder.Path}");
             }
             return ExitCodes.Success;

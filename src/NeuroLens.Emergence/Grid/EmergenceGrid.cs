@@ -18,14 +18,16 @@ namespace NeuroLens.Emergence.Grid;
 
 /// <summary>
 /// Runs the cells of an emergence grid in sequence: per (model, checkpoint) the residual stream of every
-/// chosen layer is captured once over the evaluation texts (cached in <c>cache/</c>), then per layer one SAE
-/// is trained with the recipe, its quality measured on held-out tokens, and its latents matched to the
-/// concepts. A cell's <c>cell.json</c> marks it done, so an interrupted run resumes where it stopped and
-/// cells can be split over processes by giving each a subset of models or checkpoints.
+/// chosen layer is captured once over the evaluation texts (cached in <c>cache/</c>), then per layer and SAE seed
+/// (<see cref="EmergenceGridOptions.SaeSeeds"/>, all on the same cached activations) one SAE is trained with the
+/// recipe, its quality measured on held-out tokens, and its latents matched to the concepts. Each (cell, seed)'s
+/// <c>cell.json</c> marks it done, so an interrupted run resumes where it stopped (a later run with more seeds trains
+/// only the new ones) and cells can be split over processes by giving each a subset of models or checkpoints.
 /// </summary>
 /// <remarks>
 /// Folder layout under the output folder: <c>cells/{model}/step{N}/layer{L}/</c> with <c>cell.json</c> and
-/// <c>sae/</c> (SAELens layout); <c>cache/{model}/step{N}/</c> the activation capture.
+/// <c>sae/</c> (SAELens layout) of seed 0, and <c>seed{i}/</c> below it with those of seed i ≥ 1;
+/// <c>cache/{model}/step{N}/</c> the activation capture.
 /// </remarks>
 public static class EmergenceGrid
 {
@@ -41,20 +43,26 @@ public static class EmergenceGrid
     public static string CellFolder(string outFolder, string model, long step, int layer) =>
         Path.Combine(outFolder, "cells", model, "step" + step.ToString(CultureInfo.InvariantCulture), "layer" + layer.ToString(CultureInfo.InvariantCulture));
 
+    /// <summary>The folder of a cell's SAE seed index <paramref name="seed"/>: the cell's folder for seed 0 (where a one-seed grid puts it), <c>seed{i}/</c> inside it otherwise.</summary>
+    public static string CellFolder(string outFolder, string model, long step, int layer, int seed) =>
+        seed == 0 ? CellFolder(outFolder, model, step, layer) : Path.Combine(CellFolder(outFolder, model, step, layer), "seed" + seed.ToString(CultureInfo.InvariantCulture));
+
     /// <summary>Runs (or resumes) the grid into <paramref name="outFolder"/>.</summary>
     public static EmergenceGridResult Run(EmergenceGridOptions options, string outFolder, IProgress<ProgressUpdate>? progress = null,
         CancellationToken cancellation = default)
     {
+        if (options.SaeSeeds < 1) throw new NeuroLensException($"--sae-seeds {options.SaeSeeds}: expected at least 1 SAE seed per cell");
         var models = Discover(options);
+        int seeds = options.SaeSeeds;
         var cells = new List<CellResult>();
-        int run = 0, total = models.Sum(m => m.Steps.Count * m.Layers.Count), done = 0;
+        int run = 0, total = models.Sum(m => m.Steps.Count * m.Layers.Count) * seeds, done = 0;
         foreach (var model in models)
         {
             var checkpoints = ModelCheckpoints.Select(ModelCheckpoints.Find(model.Folder), options.Checkpoints, model.Folder);
             foreach (var checkpoint in checkpoints)
             {
                 cancellation.ThrowIfCancellationRequested();
-                var pending = new List<int>();
+                var pending = new List<(int Layer, int Seed)>();
                 // Cells and caches of another model under the same name and step (a retrained suite) are stale.
                 var stamp = Stamp(checkpoint.Folder);
                 var stampPath = Path.Combine(outFolder, "cells", model.Name, "step" + checkpoint.Step.ToString(CultureInfo.InvariantCulture), "source.txt");
@@ -67,22 +75,26 @@ public static class EmergenceGrid
                 Directory.CreateDirectory(Path.GetDirectoryName(stampPath)!);
                 AtomicFile.WriteAllText(stampPath, stamp);
                 foreach (int layer in model.Layers)
-                {
-                    var existing = TryLoad(CellFolder(outFolder, model.Name, checkpoint.Step, layer));
-                    if (existing is not null) cells.Add(existing);
-                    else pending.Add(layer);
-                }
-                done += model.Layers.Count - pending.Count;
+                    for (int seed = 0; seed < seeds; seed++)
+                    {
+                        var existing = TryLoad(CellFolder(outFolder, model.Name, checkpoint.Step, layer, seed));
+                        if (existing is not null) cells.Add(existing with { Seed = seed });
+                        else pending.Add((layer, seed));
+                    }
+                done += model.Layers.Count * seeds - pending.Count;
                 if (pending.Count == 0) continue;
                 foreach (var cell in RunCheckpoint(options, outFolder, model.Name, checkpoint, pending, cancellation))
                 {
                     cells.Add(cell);
                     run++;
-                    progress?.Report(new ProgressUpdate("emergence grid", ++done, total, "cells"));
+                    progress?.Report(new ProgressUpdate("emergence grid", ++done, total, seeds == 1 ? "cells" : "SAEs"));
                 }
             }
         }
-        return new EmergenceGridResult(models, options.Concepts.Categories, cells, run);
+        var ordered = cells.OrderBy(c => models.Select(m => m.Name).ToList().IndexOf(c.Model)).ThenBy(c => c.Step).ThenBy(c => c.Layer).ThenBy(c => c.Seed).ToList();
+        if (seeds == 1) return new EmergenceGridResult(models, options.Concepts.Categories, ordered, run);
+        var means = ordered.GroupBy(c => (c.Model, c.Step, c.Layer)).Select(g => SeedAggregate.Mean(g.ToList())).ToList();
+        return new EmergenceGridResult(models, options.Concepts.Categories, means, run) { SeedCells = ordered, Seeds = seeds };
     }
 
     /// <summary>What identifies a checkpoint's contents: its full path and the size and time of its files.</summary>
@@ -171,20 +183,21 @@ public static class EmergenceGrid
     }
 
     private static IEnumerable<CellResult> RunCheckpoint(EmergenceGridOptions options, string outFolder, string modelName, ModelCheckpoint checkpoint,
-        IReadOnlyList<int> layers, CancellationToken cancellation)
+        IReadOnlyList<(int Layer, int Seed)> pending, CancellationToken cancellation)
     {
         using var model = LanguageModels.Load(checkpoint.Folder);
         model.Module.eval();
         var tokenizer = TokenizerLoader.Load(checkpoint.Folder, model.MaxPositions);
         var (sequences, sequenceLabels) = Prepare(options.Texts, tokenizer, model.MaxPositions, options.Concepts, options.FirstTokenOnly);
         var cacheFolder = Path.Combine(outFolder, "cache", modelName, "step" + checkpoint.Step.ToString(CultureInfo.InvariantCulture));
-        using var capture = OpenOrCapture(model, tokenizer, sequences, layers, options, cacheFolder);
+        // One capture per checkpoint, shared by every layer and SAE seed.
+        using var capture = OpenOrCapture(model, tokenizer, sequences, pending.Select(p => p.Layer).Distinct().ToList(), options, cacheFolder);
         var tokens = capture.ReadAllTokens();
         var labels = new ConceptLabels(options.Concepts.Categories, tokens.Select(t => sequenceLabels[(int)t.Text][t.Position]).ToList());
-        foreach (int layer in layers)
+        foreach (var (layer, seed) in pending)
         {
             cancellation.ThrowIfCancellationRequested();
-            yield return RunCell(options, outFolder, modelName, checkpoint, layer, model, sequences, capture, labels, tokenizer.PadId);
+            yield return RunCell(options, outFolder, modelName, checkpoint, layer, seed, model, sequences, capture, labels, tokenizer.PadId);
         }
     }
 
@@ -210,7 +223,7 @@ public static class EmergenceGrid
             yield return TokenBatches.RightPadded(sequences.Skip(first).Take(batchSize).Select(s => (IReadOnlyList<int>)s).ToList(), padId);
     }
 
-    private static CellResult RunCell(EmergenceGridOptions options, string outFolder, string modelName, ModelCheckpoint checkpoint, int layer,
+    private static CellResult RunCell(EmergenceGridOptions options, string outFolder, string modelName, ModelCheckpoint checkpoint, int layer, int seed,
         ILanguageModel model, List<int[]> sequences, CaptureSet capture, ConceptLabels labels, int padId)
     {
         var watch = Stopwatch.StartNew();
@@ -218,10 +231,12 @@ public static class EmergenceGrid
         long rows = site.RowCount;
         long evaluationRows = Math.Max(1, (long)(rows * options.EvaluationFraction));
         long trainRows = Math.Max(1, rows - evaluationRows);
-        var recipe = options.Sae with { Seed = options.Sae.Seed };
+        // Seed i differs from seed 0 in the SAE's initialisation and batch order only; the activations, the held-out
+        // tokens and the label permutations of the null are the same.
+        var recipe = options.Sae with { Seed = options.Sae.Seed + seed };
         var training = SaeTraining.Train(new CaptureActivationSource(site, count: trainRows), recipe);
         using var sae = training.Sae;
-        var cellFolder = CellFolder(outFolder, modelName, checkpoint.Step, layer);
+        var cellFolder = CellFolder(outFolder, modelName, checkpoint.Step, layer, seed);
         SaeFiles.Write(Path.Combine(cellFolder, "sae"), sae, new SaeMetadata(checkpoint.Folder, CaptureSite.ResidPostName(layer), layer));
 
         var quality = SaeMetrics.Evaluate(sae, new CaptureActivationSource(site, start: rows - evaluationRows));
@@ -248,7 +263,7 @@ public static class EmergenceGrid
             var s = i == 0 ? scores : ConceptMatching.Score(patterns[i], labels, options.Matching with { Threshold = taus[i], Permutations = 0 });
             byTau[taus[i].ToString("R", CultureInfo.InvariantCulture)] = s.Select(x => x.Score).ToArray();
         }
-        var result = new CellResult(modelName, checkpoint.Step, layer, rows, quality, scores, byTau, watch.Elapsed.TotalSeconds);
+        var result = new CellResult(modelName, checkpoint.Step, layer, rows, quality, scores, byTau, watch.Elapsed.TotalSeconds, seed);
         AtomicFile.WriteAllText(Path.Combine(cellFolder, "cell.json"), JsonSerializer.Serialize(result, JsonOptions) + "\n");
         return result;
     }

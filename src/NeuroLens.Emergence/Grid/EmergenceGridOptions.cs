@@ -30,6 +30,13 @@ public sealed record EmergenceGridOptions
     /// <summary>The SAE recipe of every cell.</summary>
     public SaeTrainingOptions Sae { get; init; } = new();
 
+    /// <summary>
+    /// SAEs per cell, trained with seeds <see cref="SaeTrainingOptions.Seed"/> + 0, 1, … on the same cached activations (the
+    /// "several SAE seeds" control). The emergence tables use the mean S_c over seeds (<see cref="SeedAggregate"/>); the
+    /// per-seed S_c and s*_c go to <c>seeds.csv</c> and <c>seed-agreement.csv</c>. Default 1 (one SAE, as before).
+    /// </summary>
+    public int SaeSeeds { get; init; } = 1;
+
     /// <summary>Matching: τ, top-r, permutations.</summary>
     public MatchingOptions Matching { get; init; } = new();
 

@@ -20,7 +20,7 @@ namespace NeuroLens.Emergence.Grid;
 public static class FeatureDashboard
 {
     /// <summary>
-    /// Writes a dashboard for each category with S_c ≥ θ at the last checkpoint of each model and layer into
+    /// Writes a dashboard for each category with S_c ≥ θ (of seed 0's SAE, whose latent is shown) at the last checkpoint of each model and layer into
     /// <c>dashboards/{model}/layer{L}/{category}-latent{j}.html</c> under <paramref name="outFolder"/>; returns the paths.
     /// </summary>
     public static IReadOnlyList<string> WriteAll(EmergenceGridResult grid, EmergenceGridOptions options, string gridFolder, string outFolder, int contexts = 20)
@@ -34,7 +34,8 @@ public static class FeatureDashboard
             List<int[]>? sequences = null;
             foreach (int layer in model.Layers)
             {
-                var cell = grid.Cell(model.Name, step, layer);
+                // Seed 0's SAE and its own scores (latent numbering is per SAE; with one seed, the cell itself).
+                var cell = grid.SeedCell(model.Name, step, layer, 0);
                 if (cell is null) continue;
                 var matched = cell.Scores.Where(s => s.Score >= options.Theta && s.BestLatent >= 0).ToList();
                 if (matched.Count == 0) continue;
