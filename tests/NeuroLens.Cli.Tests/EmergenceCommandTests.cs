@@ -77,5 +77,25 @@ public sealed class EmergenceCommandTests : IDisposable
             Assert.Equal(4, doc.RootElement.GetProperty("cells").GetInt32());
         foreach (var name in new[] { "emergence.csv", "quality.csv", "scores.csv", "report.md", "results.json", "time-run-layer0.png" })
             Assert.True(File.Exists(Path.Combine(grid, name)), name);
+        Assert.False(File.Exists(Path.Combine(grid, "seeds.csv")));
+
+        // A second SAE seed on the same folder trains only the new seed of each cell and reports the agreement.
+        var g2 = CliRunner.Run("emerge", "--models", run, "--data", data, "--max-tokens", "500", "--expansion", "2", "--k", "4", "--epochs", "1",
+            "--permutations", "3", "--sae-seeds", "2", "--threads", "1", "--json", "--out", grid);
+        Assert.True(g2.ExitCode == 0, g2.Stderr);
+        using (var doc = JsonDocument.Parse(g2.Stdout))
+        {
+            Assert.Equal(4, doc.RootElement.GetProperty("cells").GetInt32());
+            Assert.Equal(4, doc.RootElement.GetProperty("cells_run").GetInt32());
+            Assert.Equal(2, doc.RootElement.GetProperty("seed_agreement").GetProperty("seeds").GetInt32());
+        }
+        var seedLines = File.ReadAllLines(Path.Combine(grid, "seeds.csv"));
+        Assert.StartsWith("model,step,layer,category,seed,sae_seed,score", seedLines[0]);
+        Assert.Equal(4 * 2 * ConceptCategories.BuiltIn.Categories.Count, seedLines.Count(l => l.Length > 0) - 1);
+        Assert.Contains("agrees across the 2 SAE seeds", File.ReadAllText(Path.Combine(grid, "report.md")));
+
+        var bad = CliRunner.Run("emerge", "--models", run, "--sae-seeds", "0", "--out", Path.Combine(_folder, "bad-grid"));
+        Assert.NotEqual(0, bad.ExitCode);
+        Assert.Contains("--sae-seeds", bad.Stderr);
     }
 }

@@ -133,7 +133,8 @@ public static class EmergenceReport
             var complete = time.Where(t => t.SeedEmergenceSteps is not null).ToList();
             var byCategory = complete.GroupBy(t => t.Category).ToList();
             var emergedSeries = complete.Where(t => t.EmergenceStep is not null).ToList();
-            agreement = new SeedAgreement(seedCount, byCategory.Count, byCategory.Count(g => g.All(t => t.SeedsAgree)), complete.Count, complete.Count(t => t.SeedsAgree),
+            agreement = new SeedAgreement(seedCount, byCategory.Count, byCategory.Count(g => g.OrderByDescending(t => t.ScoreFinal).First().SeedsAgree),
+                byCategory.Count(g => g.All(t => t.SeedsAgree)), complete.Count, complete.Count(t => t.SeedsAgree),
                 emergedSeries.Count, emergedSeries.Count(t => t.SeedEmergenceSteps!.All(s => s == t.EmergenceStep)),
                 ranges.Count == 0 ? double.NaN : ranges.Average(), ranges.Count == 0 ? double.NaN : ranges.Max());
             report.Paragraph(agreement.Describe());

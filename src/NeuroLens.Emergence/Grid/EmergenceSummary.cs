@@ -44,6 +44,7 @@ public sealed record EmergenceSummary(int Cells, int CellsRun, double Theta, IRe
 /// <summary>Agreement of the emergence step s*_c across the SAE seeds of a grid (the "several SAE seeds" control).</summary>
 /// <param name="Seeds">SAE seeds per cell.</param>
 /// <param name="Categories">Categories.</param>
+/// <param name="BestCellCategoriesAgreeing">Categories whose per-seed s*_c agree at their best (model, layer): the one with the largest mean S_c at the last checkpoint.</param>
 /// <param name="CategoriesAgreeing">Categories whose per-seed s*_c agree in every (model, layer).</param>
 /// <param name="Series">(model, layer, category) series.</param>
 /// <param name="SeriesAgreeing">Series whose per-seed s*_c are all equal (including all "not emerged").</param>
@@ -51,12 +52,13 @@ public sealed record EmergenceSummary(int Cells, int CellsRun, double Theta, IRe
 /// <param name="EmergedSeriesAgreeing">Of those, the series whose per-seed s*_c all equal it.</param>
 /// <param name="MeanScoreRange">Mean over (cell, category) of max − min S_c across seeds.</param>
 /// <param name="MaxScoreRange">Largest max − min S_c across seeds over (cell, category).</param>
-public sealed record SeedAgreement(int Seeds, int Categories, int CategoriesAgreeing, int Series, int SeriesAgreeing, int EmergedSeries,
+public sealed record SeedAgreement(int Seeds, int Categories, int BestCellCategoriesAgreeing, int CategoriesAgreeing, int Series, int SeriesAgreeing, int EmergedSeries,
     int EmergedSeriesAgreeing, double MeanScoreRange, double MaxScoreRange)
 {
     /// <summary>The one-line summary of the report.</summary>
     public string Describe() =>
-        $"s*_c agrees across the {Seeds} SAE seeds for {CategoriesAgreeing} of {Categories} categories (in every model and layer); " +
+        $"s*_c agrees across the {Seeds} SAE seeds for {BestCellCategoriesAgreeing} of {Categories} categories at their best cell (largest mean final S_c), " +
+        $"{CategoriesAgreeing} of {Categories} in every model and layer; " +
         $"in {SeriesAgreeing} of {Series} (model, layer, category) series, {EmergedSeriesAgreeing} of the {EmergedSeries} where the mean S_c emerged. " +
         $"S_c spread across seeds (max − min per cell and category): mean {MeanScoreRange:F3}, largest {MaxScoreRange:F3}.";
 }

@@ -132,6 +132,11 @@ public sealed class EmergenceGridSeedsTests : IDisposable
         Assert.Equal(summary.Time.Count(t => t.SeedEmergenceSteps![0] == t.SeedEmergenceSteps[1]), agreement.SeriesAgreeing);
         Assert.Equal(categories, agreement.Categories);
         Assert.Equal(agreement.SeriesAgreeing, agreement.CategoriesAgreeing); // one (model, layer): a category agrees when its one series does
+        Assert.Equal(agreement.SeriesAgreeing, agreement.BestCellCategoriesAgreeing);
+        var ranges = Enumerable.Range(0, categories).SelectMany(c => new[] { 0L, 5L }.Select(step =>
+            Math.Abs(two.SeedCell("m", step, 1, 0)!.Scores[c].Score - two.SeedCell("m", step, 1, 1)!.Scores[c].Score))).ToList();
+        Assert.Equal(ranges.Average(), agreement.MeanScoreRange, 1e-12);
+        Assert.Equal(ranges.Max(), agreement.MaxScoreRange, 1e-12);
         Assert.Contains("agrees across the 2 SAE seeds", agreement.Describe());
     }
 
@@ -160,6 +165,75 @@ public sealed class EmergenceGridSeedsTests : IDisposable
             Assert.Equal(s.Score, double.Parse(row["score"], CultureInfo.InvariantCulture), 1e-15);
             Assert.Equal(s.BestLatent.ToString(CultureInfo.InvariantCulture), row["best_latent"]);
         }
+    }
+
+    [Fact]
+    public void ReportComputesEmergenceOnTheMeanAndCountsAgreementByHand()
+    {
+        // One model, checkpoints 0, 10, 20, layers 0 and 1, categories X and Y, two seeds; θ = 0.5.
+        string[] categories = ["X", "Y"];
+        var perSeed = new Dictionary<(int Layer, int Seed), double[][]> // [category][checkpoint]
+        {
+            [(0, 0)] = [[0.1, 0.75, 0.7], [0.1, 0.2, 0.3]],
+            [(0, 1)] = [[0.1, 0.25, 0.7], [0.1, 0.2, 0.5]],
+            [(1, 0)] = [[0.2, 0.8, 0.9], [0.1, 0.1, 0.2]],
+            [(1, 1)] = [[0.2, 0.6, 0.9], [0.1, 0.1, 0.2]],
+        };
+        long[] steps = [0, 10, 20];
+        var seedCells = new List<CellResult>();
+        foreach (var ((layer, seed), values) in perSeed)
+            for (int i = 0; i < steps.Length; i++)
+            {
+                var scores = categories.Select((c, ci) => new ConceptScore(c, 10, values[ci][i], seed, 0.5, 0.5, [seed], seed == 0 ? 0.3 : 0.45, seed == 0 ? 0.01 : 0.05)).ToList();
+                seedCells.Add(new CellResult("a", steps[i], layer, 100, new SaeQuality(10, 4, 0.1, seed == 0 ? 0.2 : 0.4, seed == 0 ? 0.8 : 0.6, 0.9), scores,
+                    new Dictionary<string, double[]> { ["0"] = values.Select(v => v[i]).ToArray() }, 1, seed));
+            }
+        var means = seedCells.GroupBy(c => (c.Step, c.Layer)).Select(g => SeedAggregate.Mean(g.OrderBy(c => c.Seed).ToList())).ToList();
+        var grid = new EmergenceGridResult([new GridModel("a", _folder, 1000, steps, [0, 1])], categories, means, 0) { SeedCells = seedCells, Seeds = 2 };
+        var options = new EmergenceGridOptions { Models = [_folder], Concepts = ConceptSources.FromCategories(ConceptCategories.BuiltIn), Texts = ["x"], SaeSeeds = 2 };
+        var report = new OutputFolder(Path.Combine(_folder, "report"));
+        var summary = EmergenceReport.Write(grid, options, _folder, report, new Report("t"));
+
+        TimeEmergence Row(int layer, string category) => summary.Time.Single(t => t.Layer == layer && t.Category == category);
+        // Layer 0, X: mean 0.1, 0.5, 0.7 → s* = 10; seeds 10 and 20 disagree.
+        Assert.Equal(10L, Row(0, "X").EmergenceStep);
+        Assert.Equal([10L, 20L], Row(0, "X").SeedEmergenceSteps!);
+        // Layer 0, Y: mean final 0.4 → not emerged; seed 1 emerges at 20.
+        Assert.Null(Row(0, "Y").EmergenceStep);
+        Assert.Equal([null, 20L], Row(0, "Y").SeedEmergenceSteps!);
+        // Significance of the mean: above every seed's null quantile (0.3 and 0.45); p the larger p.
+        Assert.False(Row(0, "Y").SignificantFinal);  // 0.4 > 0.3 but not > 0.45
+        Assert.True(Row(1, "X").SignificantFinal);   // 0.9
+        Assert.Equal(0.05, Row(1, "X").PValueFinal);
+        Assert.Equal(0.3, Row(1, "X").FvuFinal, 1e-12);
+        // Layer 1: X 10 and 10 agree with the mean's 10; Y never emerges.
+        Assert.Equal(10L, Row(1, "X").EmergenceStep);
+        Assert.True(Row(1, "X").SeedsAgree);
+        Assert.True(Row(1, "Y").SeedsAgree);
+
+        var agreement = summary.SeedAgreement!;
+        Assert.Equal(4, agreement.Series);
+        Assert.Equal(2, agreement.SeriesAgreeing);
+        Assert.Equal(2, agreement.EmergedSeries);           // X at both layers
+        Assert.Equal(1, agreement.EmergedSeriesAgreeing);   // X at layer 1
+        Assert.Equal(0, agreement.CategoriesAgreeing);      // X disagrees at layer 0, Y at layer 0
+        Assert.Equal(1, agreement.BestCellCategoriesAgreeing); // X's best cell is layer 1 (0.9), Y's layer 0 (0.4)
+        Assert.Equal((0.5 + 0.2 + 0.2) / 12, agreement.MeanScoreRange, 1e-12);
+        Assert.Equal(0.5, agreement.MaxScoreRange, 1e-12);
+
+        var rows = ReadCsv(report.GetPath("emergence.csv"));
+        var x0 = rows.Single(r => r["layer"] == "0" && r["category"] == "X");
+        Assert.Equal("10;20", x0["emergence_step_per_seed"]);
+        Assert.Equal("false", x0["seeds_agree"]);
+        Assert.Equal("0.7", x0["score_final_min"]);
+        var y0 = rows.Single(r => r["layer"] == "0" && r["category"] == "Y");
+        Assert.Equal("none;20", y0["emergence_step_per_seed"]);
+        Assert.Equal("not emerged", y0["emergence_step"]);
+        var sensitivity = ReadCsv(report.GetPath("sensitivity.csv"));
+        Assert.Equal("10", sensitivity.Single(r => r["layer"] == "0" && r["category"] == "X" && r["theta"] == "0.5")["emergence_step"]);
+        var quality = ReadCsv(report.GetPath("quality.csv"));
+        Assert.Equal(12, quality.Count); // one row per SAE: 3 checkpoints × 2 layers × 2 seeds
+        Assert.Equal("0.4", quality.Single(r => r["step"] == "20" && r["layer"] == "1" && r["seed"] == "1")["fvu"]);
     }
 
     /// <summary>max_j F1_jc at τ = 0 by counting, from the SAE in <paramref name="saeFolder"/>.</summary>
