@@ -1,4 +1,5 @@
 using NeuroLens.Core;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace NeuroLens.Entanglement.Expansion;
@@ -50,7 +51,8 @@ public sealed class ExpandedLinear : IDisposable
         for (int c = 0; c < Weights.shape[0]; c++)
         {
             using var rowsScope = NewDisposeScope();
-            var rows = labelsOnDevice.eq(c).nonzero().squeeze(1);
+            using var expert = ((long)c).ToScalar();
+            var rows = labelsOnDevice.eq(expert).nonzero().squeeze(1);
             if (rows.shape[0] == 0) continue;
             var y = nn.functional.linear(x.index_select(0, rows), Weights[c], Biases?[c]);
             result.index_copy_(0, rows, y);

@@ -1,6 +1,8 @@
 using NeuroLens.Core;
+using NeuroLens.Core.Runtime;
 using NeuroLens.Core.Statistics;
 using NeuroLens.Entanglement.Pruning;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace NeuroLens.Entanglement.Expansion;
@@ -64,7 +66,8 @@ public static class SparseExpansion
         var counts = new long[router.Experts];
         for (int c = 0; c < router.Experts; c++)
         {
-            using var rows = labels.eq(c).nonzero().squeeze(1);
+            using var expert = ((long)c).ToScalar();
+            using var rows = labels.eq(expert).nonzero().squeeze(1);
             covariances[c] = new InputCovariance(dIn);
             using var xc = x.index_select(0, rows);
             covariances[c].Add(xc);
@@ -83,7 +86,7 @@ public static class SparseExpansion
                 var result = SparseGpt.Prune(weight, covariances[c], options.Pruning.Sparsity, options.Pruning);
                 experts[c] = result.Weight;
                 retries += result.DampingRetries;
-                zerosTotal += result.Weight.eq(0).sum().item<long>();
+                zerosTotal += result.Weight.eq(TorchScalars.Zero).sum().item<long>();
                 using var w64 = weight.to(ScalarType.Float64);
                 using var g = covariances[c].Gram.to(ScalarType.Float64);
                 using var delta = w64 - result.Weight.to(ScalarType.Float64);

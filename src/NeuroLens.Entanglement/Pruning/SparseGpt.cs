@@ -1,4 +1,5 @@
 using NeuroLens.Core;
+using NeuroLens.Core.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -43,14 +44,15 @@ public static class SparseGpt
         using var scope = NewDisposeScope();
         var device = covariance.Gram.device;
         var w = weight.to(ScalarType.Float32, device).clone();
-        var h = covariance.Gram * (2.0f / covariance.Tokens);
+        using var hScale = (2.0f / covariance.Tokens).ToScalar();
+        var h = covariance.Gram.mul(hScale);
         var diagonal = h.diagonal();
-        var dead = diagonal.eq(0);
+        var dead = diagonal.eq(TorchScalars.Zero);
         int deadCount = (int)dead.sum().item<long>();
         if (deadCount > 0)
         {
-            diagonal.masked_fill_(dead, 1f);
-            w.masked_fill_(dead.unsqueeze(0), 0f);
+            diagonal.masked_fill_(dead, TorchScalars.Of(1.0));
+            w.masked_fill_(dead.unsqueeze(0), TorchScalars.Of(0.0));
         }
         var (hinv, damping, retries) = InverseFactor(h, options);
         h.Dispose();
@@ -69,7 +71,7 @@ public static class SparseGpt
             {
                 // Exactly round(s·rows·i2) − round(s·rows·i1) zeros in this block, lowest w²/U_jj² first.
                 long k = sparsity.ZerosIn(rows * i2) - sparsity.ZerosIn(rows * i1);
-                var scores = (w1.square() / d1.square().unsqueeze(0)).flatten();
+                var scores = (w1.mul(w1) / d1.mul(d1).unsqueeze(0)).flatten();
                 var flat = zeros(rows * count, dtype: ScalarType.Bool, device: device);
                 if (k > 0) PruningMask.Mark(flat, 0, scores.sort(0, stable: true).Indices.narrow(0, 0, k));
                 mask = flat.cpu().data<bool>().ToArray();
@@ -97,7 +99,8 @@ public static class SparseGpt
             using var scope = NewDisposeScope();
             // Each intermediate is freed as soon as the next exists, so at most two d_in² matrices live beside H.
             var damped = h.clone();
-            damped.diagonal().add_(fraction * meanDiagonal);
+            using var shift = (fraction * meanDiagonal).ToScalar();
+            damped.diagonal().add_(shift, TorchScalars.One);
             var (lower, info) = linalg.cholesky_ex(damped);
             damped.Dispose();
             if (info.item<int>() != 0) continue;
