@@ -46,6 +46,8 @@ public sealed class ExpandedLinear : IDisposable
     {
         using var scope = NewDisposeScope();
         var x = inputs.to(Weights.dtype, Weights.device);
+        // One expert (K = 1, plain SparseGPT): every token goes to it; no gather, the same product as the pruned layer.
+        if (Weights.shape[0] == 1) return nn.functional.linear(x, Weights[0], Biases?[0]).MoveToOuterDisposeScope();
         var result = zeros(x.shape[0], Weights.shape[1], dtype: Weights.dtype, device: Weights.device);
         var labelsOnDevice = labels.to(Weights.device);
         for (int c = 0; c < Weights.shape[0]; c++)
