@@ -93,9 +93,7 @@ public static class SparseGpt
                 // Exactly round(s·rows·i2) − round(s·rows·i1) zeros in this block, lowest w²/U_jj² first.
                 long k = sparsity.ZerosIn(rows * i2) - sparsity.ZerosIn(rows * i1);
                 var scores = (w1.mul(w1) / d1.mul(d1).unsqueeze(0)).flatten();
-                var flat = zeros(rows * count, dtype: ScalarType.Bool, device: device);
-                if (k > 0) PruningMask.Mark(flat, 0, scores.sort(0, stable: true).Indices.narrow(0, 0, k));
-                mask = flat.cpu().data<bool>().ToArray();
+                mask = k > 0 ? LowestK(scores, k) : new bool[rows * count];
             }
             float[] values = w1.contiguous().cpu().data<float>().ToArray();   // rows × count, updated in place
             float[] blockFactor = hinv1.contiguous().cpu().data<float>().ToArray(); // count × count
@@ -108,6 +106,20 @@ public static class SparseGpt
                 w.narrow(1, i2, columns - i2).sub_(err1.matmul(hinv.narrow(0, i1, count).narrow(1, i2, columns - i2)));
         }
         return new SparseGptResult(w.MoveToOuterDisposeScope(), damping, retries, deadCount);
+    }
+
+    // The k lowest scores, ties to the lower index (what a stable sort's first k gives), without sorting: every score
+    // below the k-th smallest value, then the first of the scores equal to it in index order until there are k.
+    private static bool[] LowestK(Tensor scores, long k)
+    {
+        using var scope = NewDisposeScope();
+        var threshold = scores.kthvalue(k, 0).values;
+        var below = scores.lt(threshold);
+        long belowCount = below.sum().item<long>();
+        var ties = scores.eq(threshold);
+        using var needed = (k - belowCount).ToScalar();
+        var firstTies = ties.logical_and(ties.to(ScalarType.Int64).cumsum(0).le(needed));
+        return below.logical_or(firstTies).cpu().data<bool>().ToArray();
     }
 
     private static void ValidateOptions(PruningOptions options)
