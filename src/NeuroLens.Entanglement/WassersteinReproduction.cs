@@ -167,7 +167,9 @@ public sealed class WassersteinReproduction : IStudyReproduction
         snapshot.Restore();
 
         report.Heading("Pruning and Sparse Expansion", 3);
-        string blocksText = prunedBlocks == model.NumLayers ? $"all {model.NumLayers} blocks" : $"the last {prunedBlocks} of {model.NumLayers} blocks (blocks {firstPruned}–{model.NumLayers - 1}; all blocks from scale 3 on)";
+        string blocksText = prunedBlocks == model.NumLayers ? $"all {model.NumLayers} blocks"
+            : prunedBlocks == 1 ? $"the last of {model.NumLayers} blocks (block {firstPruned}; round(2 · scale) blocks, all from scale 3 on)"
+            : $"the last {prunedBlocks} of {model.NumLayers} blocks (blocks {firstPruned}–{model.NumLayers - 1}; round(2 · scale) blocks, all from scale 3 on)";
         report.Paragraph($"The FFN linear layers (both) of {blocksText} are pruned; attention stays dense, as Sparse Expansion keeps it. " +
             $"Layer-sequential calibration with {calibration.Tokens} calibration tokens: each pruned block's inputs come from the already-pruned blocks before it. " +
             "Fidelity is the mean cosine between pooled normalised embeddings of the pruned and the dense model on the evaluation sentences. " +
