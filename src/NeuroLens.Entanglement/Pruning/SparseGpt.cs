@@ -51,12 +51,21 @@ public static class SparseGpt
         ValidateOptions(options);
         using var scope = NewDisposeScope();
         using var hScale = (2.0f / covariance.Tokens).ToScalar();
-        var h = covariance.Gram.mul(hScale);
-        var diagonal = h.diagonal();
+        // diag H, the dead inputs (H_jj = 0, which get H_jj = 1) and mean(diag H) without forming H.
+        var diagonal = covariance.Gram.diagonal().mul(hScale);
         var dead = diagonal.eq(TorchScalars.Zero);
         int deadCount = (int)dead.sum().item<long>();
         if (deadCount > 0) diagonal.masked_fill_(dead, TorchScalars.Of(1.0));
-        var (upper, damping, retries) = InverseFactor(h, options); // frees h
+        double meanDiagonal = diagonal.mean().item<float>();
+        var deadReversed = dead.flip(0);
+        Tensor ReversedHessian()
+        {
+            var reversed = covariance.Gram.flip(0, 1); // J G J (a copy), scaled in place to J H J
+            reversed.mul_(hScale);
+            if (deadCount > 0) reversed.diagonal().masked_fill_(deadReversed, TorchScalars.Of(1.0));
+            return reversed;
+        }
+        var (upper, damping, retries) = InverseFactor(ReversedHessian, meanDiagonal, options);
         return new SparseGptFactor(upper.MoveToOuterDisposeScope(), dead.MoveToOuterDisposeScope(), deadCount, damping, retries);
     }
 
@@ -135,22 +144,37 @@ public static class SparseGpt
     /// H⁻¹ = R⁻ᵀ R⁻¹ = UᵀU with U = R⁻¹ = J L⁻¹ J — upper triangular with a positive diagonal, hence the upper
     /// Cholesky factor of H⁻¹ (the reference's Cholesky → cholesky_inverse → Cholesky gives the same U). One
     /// Cholesky (n³/6 multiply-adds) and one triangular inverse (n³/3, in place) instead of two Cholesky
-    /// factorisations and a full inverse; at most two d_in² matrices live together (plus half of one for a product).
+    /// factorisations and a full inverse; at most two d_in² matrices live together (J H J and L, then L and the
+    /// products of the halving, a quarter of d_in² each, then L and U).
     /// Damping: λ = damping · mean(diag H) on the diagonal, and on a failed factorisation (or a non-finite inverse)
     /// another increment · mean(diag H), up to the retry limit. Takes over <paramref name="h"/> (disposed here).
     /// </summary>
     internal static (Tensor Factor, double Damping, int Retries) InverseFactor(Tensor h, PruningOptions options)
     {
+        using (h)
+        {
+            double meanDiagonal = h.diagonal().mean().item<float>();
+            return InverseFactor(() => h.flip(0, 1), meanDiagonal, options);
+        }
+    }
+
+    // reversedHessian makes a fresh undamped J H J; it is called once, and again only when a factorisation succeeded
+    // but its inverse was not finite (J H J is freed as soon as its Cholesky factor exists, to save memory).
+    private static (Tensor Factor, double Damping, int Retries) InverseFactor(Func<Tensor> reversedHessian, double meanDiagonal, PruningOptions options)
+    {
         using var scope = NewDisposeScope();
-        double meanDiagonal = h.diagonal().mean().item<float>();
-        var reversed = h.flip(0, 1); // J H J (a copy)
-        h.Dispose();
-        var diagonal = reversed.diagonal();
+        Tensor? reversed = null;
         double added = 0;
         for (int attempt = 0; attempt <= options.DampingRetries; attempt++)
         {
+            if (reversed is null)
+            {
+                reversed = reversedHessian();
+                added = 0;
+            }
             double fraction = options.Damping + options.DampingIncrement * attempt;
             // The diagonal holds H_jj + (fraction − added) · mean: the same damping as adding fraction · mean to H once.
+            using (var diagonal = reversed.diagonal())
             using (var shift = ((fraction - added) * meanDiagonal).ToScalar())
                 diagonal.add_(shift, TorchScalars.One);
             added = fraction;
@@ -160,17 +184,19 @@ public static class SparseGpt
                 lower.Dispose();
                 continue;
             }
+            reversed.Dispose();
+            reversed = null;
             InvertLowerInPlace(lower);
             if (!lower.isfinite().all().item<bool>())
             {
                 lower.Dispose();
                 continue;
             }
-            reversed.Dispose();
             var upper = lower.flip(0, 1); // U = J L⁻¹ J
             lower.Dispose();
             return (upper.MoveToOuterDisposeScope(), fraction, attempt);
         }
+        reversed?.Dispose();
         throw new NeuroLensException(
             $"SparseGPT: the damped Hessian is not positive definite even with damping {options.Damping + options.DampingIncrement * options.DampingRetries:G3} × mean(diag H) ({options.DampingRetries} retries); give more calibration tokens or a larger damping.");
     }
