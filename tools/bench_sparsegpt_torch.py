@@ -5,7 +5,8 @@ The algorithm is the published one (Frantar and Alistarh 2023, IST-DASLab/sparse
 `SparseGPT.add_batch` + `fasterprune`), rewritten here without the model plumbing: H accumulated batch by
 batch (H *= n/(n+b); H += (2/(n+b)) x x^T), dead inputs, damping 0.01 mean(diag H), cholesky ->
 cholesky_inverse -> cholesky(upper), blocks of 128 with the adaptive unstructured mask w^2/d^2, per-column
-OBS update, block-wise lazy update of the remaining columns. float32, CPU, --threads threads.
+OBS update, block-wise lazy update of the remaining columns. float32, CPU, --threads threads. Prints the
+wall time of each run and of its phases (XtX accumulation, the inverse-Hessian factor, the block loop).
 
     /usr/bin/python3 tools/bench_sparsegpt_torch.py --tokens 8192 --threads 2 [--repeat 1]
 """
@@ -44,10 +45,12 @@ def fasterprune(W, H, sparsity, blocksize=128, percdamp=0.01):
     damp = percdamp * torch.mean(torch.diag(H))
     diag = torch.arange(columns)
     H[diag, diag] += damp
+    t0 = time.perf_counter()
     H = torch.linalg.cholesky(H)
     H = torch.cholesky_inverse(H)
     H = torch.linalg.cholesky(H, upper=True)
     Hinv = H
+    phases["factor"] = time.perf_counter() - t0
     for i1 in range(0, columns, blocksize):
         i2 = min(i1 + blocksize, columns)
         count = i2 - i1
@@ -72,9 +75,11 @@ def fasterprune(W, H, sparsity, blocksize=128, percdamp=0.01):
         W[:, i1:i2] = Q1
         Losses += torch.sum(Losses1, 1) / 2
         W[:, i2:] -= Err1.matmul(Hinv[i1:i2, i2:])
+    phases["blocks"] = time.perf_counter() - t0 - phases["factor"]
     return W
 
 
+phases = {}
 times = []
 for r in range(a.repeat):
     t = time.perf_counter()
@@ -82,8 +87,10 @@ for r in range(a.repeat):
     n = 0
     for _ in range(a.tokens // batch):
         n = add_batch(H, n, X)
+    phases["accumulate"] = time.perf_counter() - t
     Wp = fasterprune(W0, H, 0.5)
     el = time.perf_counter() - t
     times.append(el)
-    print(f"run {r}: {el:.2f} s, sparsity {(Wp == 0).float().mean():.4f}", flush=True)
+    print(f"run {r}: {el:.2f} s, sparsity {(Wp == 0).float().mean():.4f} "
+          f"(accumulate {phases['accumulate']:.2f} s, factor {phases['factor']:.2f} s, blocks {phases['blocks']:.2f} s)", flush=True)
 print(f"pytorch {torch.__version__} threads {a.threads}, tokens {a.tokens}: min {min(times):.2f} s")

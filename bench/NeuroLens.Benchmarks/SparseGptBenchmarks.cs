@@ -11,8 +11,9 @@ namespace NeuroLens.Benchmarks;
 /// Hessian accumulation over the calibration tokens (one seeded 8,192 × 8,192 float32 input batch added
 /// Tokens / 8,192 times, so input generation is outside the timing), dead inputs, damping, Cholesky
 /// inverse factor, blocked OBS pruning with B = 128. Compare with <c>tools/bench_sparsegpt_torch.py</c>.
+/// No memory diagnoser: it would run the minutes-long operation a second time for its managed-allocation
+/// count, which says nothing about the native tensors; measure the peak RSS with <c>/usr/bin/time -v</c>.
 /// </summary>
-[MemoryDiagnoser]
 [Config(typeof(SparseGptBenchmarks.OneShotConfig))]
 public class SparseGptBenchmarks
 {

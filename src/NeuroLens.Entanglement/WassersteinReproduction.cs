@@ -18,9 +18,11 @@ namespace NeuroLens.Entanglement;
 /// built-in <see cref="StudyText"/>: Wasserstein neurons of every first FFN layer (WD histograms, top
 /// neurons, their outputs against the Gaussian, WD versus MD); ablation of the top-p % WD neurons
 /// against bottom and random sets; magnitude, Wanda, SparseGPT and Sparse Expansion (K = 1, 2, 4, 8, 16)
-/// of the FFN layers at 50 %, 70 %, 90 % and 2:4 measured by embedding fidelity to the dense model; and
-/// per-neuron WD(sparse vs dense) against K for the top Wasserstein neurons at 90 %.
-/// Calibration, evaluation and analysis texts are disjoint seeded draws.
+/// of the FFN layers of the last blocks (2 at scale 1, all 6 from scale 3) at 50 %, 70 %, 90 % and 2:4
+/// measured by embedding fidelity to the dense model (K = 1 taken from the SparseGPT run); and per-neuron
+/// WD(sparse vs dense) against K for the top Wasserstein neurons of the pruned first-FFN layer with the
+/// largest WD at 90 %. Calibration, evaluation and analysis texts are disjoint seeded draws. Each stage's
+/// wall time and process CPU time go to the timings.
 /// </summary>
 public sealed class WassersteinReproduction : IStudyReproduction
 {
@@ -33,8 +35,8 @@ public sealed class WassersteinReproduction : IStudyReproduction
     /// <summary>Where the built-in model is cached (null: the user's default cache).</summary>
     public string? CacheRoot { get; init; }
 
-    // The grid's cost is dominated by one Cholesky triple per expert and layer, whatever the token count, so
-    // below scale 0.5 (smoke runs) the grid shrinks to 50 %, 90 % and 2:4 with K ∈ {1, 4}.
+    // The grid's cost is dominated by the experts (one inverse-Hessian factor and one pruning per expert and layer,
+    // whatever the token count), so below scale 0.5 (smoke runs) the grid shrinks to 50 %, 90 % and 2:4 with K ∈ {1, 4}.
     private static readonly string[] FullSparsities = ["0.5", "0.7", "0.9", "2:4"];
     private static readonly int[] FullExpertCounts = [1, 2, 4, 8, 16];
 
@@ -71,7 +73,7 @@ public sealed class WassersteinReproduction : IStudyReproduction
         // 1. Wasserstein neurons.
         progress.Report(new ProgressUpdate("wasserstein: neurons", 0, 4, "steps"));
         EntanglementResult entanglement;
-        using (context.Timings.Measure("wasserstein neurons"))
+        using (Stage(context, "wasserstein neurons"))
             entanglement = EntanglementAnalysis.Run(model, analysisData, new EntanglementOptions { TopPercent = 1, Pairs = 50_000, Seed = seed });
         report.Heading("Wasserstein neurons", 3);
         EntanglementFigures.AddEntanglement(report, out_, entanglement, "wasserstein_");
@@ -80,7 +82,7 @@ public sealed class WassersteinReproduction : IStudyReproduction
         progress.Report(new ProgressUpdate("wasserstein: ablation", 1, 4, "steps"));
         using var evaluator = ModelEvaluator.Create(model, evaluation);
         var ablations = new List<AblationRow>();
-        using (context.Timings.Measure("wasserstein ablation"))
+        using (Stage(context, "wasserstein ablation"))
             foreach (double percent in new[] { 1.0, 5.0 })
                 foreach (var set in new[] { "top", "bottom", "random" })
                 {
@@ -100,17 +102,27 @@ public sealed class WassersteinReproduction : IStudyReproduction
         report.Figure(Plots.Bars(ablations.Select(a => $"{a.Set} {a.Percent:G}%").ToList(), ablations.Select(a => a.Fidelity).ToList(),
             new PlotOptions { Title = "Ablating neuron sets", YLabel = "fidelity" }), "wasserstein_ablation.png", "Fidelity after zeroing each neuron set.");
 
-        // 3. Pruning and Sparse Expansion.
-        var ffn = Enumerable.Range(0, model.NumLayers).SelectMany(l => model.FeedForwardGroups(l).SelectMany(g => g)).ToList();
-        var driftLayer = entanglement.Layers.OrderByDescending(l => l.MaxWasserstein).First();
+        // 3. Pruning and Sparse Expansion of the FFN layers of the last blocks (all blocks from scale 3 on).
+        int prunedBlocks = PrunedBlocks(scale, model.NumLayers);
+        int firstPruned = model.NumLayers - prunedBlocks;
+        var ffn = Enumerable.Range(firstPruned, prunedBlocks).SelectMany(l => model.FeedForwardGroups(l).SelectMany(g => g)).ToList();
+        // Drift: the top Wasserstein neurons of the pruned first-FFN layer with the largest WD.
+        var prunedFirstLayers = Enumerable.Range(firstPruned, prunedBlocks).Select(l => model.FeedForwardGroups(l)[0][0]).ToHashSet();
+        var driftLayer = entanglement.Layers.Where(l => prunedFirstLayers.Contains(l.Layer)).OrderByDescending(l => l.MaxWasserstein).First();
         var driftNeurons = driftLayer.Sets.Top.Take(4).ToArray();
         var denseDrift = DriftOutputs(model, evaluation, driftLayer.Layer, driftNeurons, null);
         var rows = new List<PruningRow>();
         var drift = new List<DriftRow>();
+        void AddDrift(int k, double[][] sparse)
+        {
+            for (int i = 0; i < driftNeurons.Length; i++)
+                drift.Add(new DriftRow(driftLayer.Layer, driftNeurons[i], entanglement.Neurons.First(n => n.Layer == driftLayer.Layer && n.Neuron == driftNeurons[i]).Wasserstein,
+                    k, OutputDrift.Wasserstein(sparse[i], denseDrift[i])));
+        }
         using var snapshot = new WeightSnapshot(model);
         int restarts = scale >= 1 ? 3 : 1;
-        int step = 0, steps = Sparsities.Length * (3 + ExpertCounts.Length);
-        using (context.Timings.Measure("wasserstein pruning"))
+        int step = 0, steps = Sparsities.Length * (3 + ExpertCounts.Count(k => k > 1));
+        using (Stage(context, "wasserstein pruning"))
             foreach (var sparsityText in Sparsities)
             {
                 var sparsity = SparsitySpec.Parse(sparsityText);
@@ -118,18 +130,28 @@ public sealed class WassersteinReproduction : IStudyReproduction
                 {
                     progress.Report(new ProgressUpdate("wasserstein: pruning", step++, steps, "runs"));
                     var watch = System.Diagnostics.Stopwatch.StartNew();
+                    using var stage = Stage(context, "wasserstein pruning: magnitude, wanda, sparsegpt");
                     snapshot.Restore();
                     var reports = ModelPruner.Prune(model, calibration, new PruningOptions { Method = method, Sparsity = sparsity }, ffn);
                     double fidelity = evaluator.Evaluate(model).Value;
-                    rows.Add(new PruningRow(sparsityText, method.ToString().ToLowerInvariant(), null, fidelity, reports.Average(r => r.Report.ReconstructionError), watch.Elapsed.TotalSeconds));
+                    double error = reports.Average(r => r.Report.ReconstructionError);
+                    rows.Add(new PruningRow(sparsityText, method.ToString().ToLowerInvariant(), null, fidelity, error, watch.Elapsed.TotalSeconds));
+                    if (method == PruningMethod.SparseGpt && ExpertCounts.Contains(1))
+                    {
+                        // Sparse Expansion with K = 1 is SparseGPT (one cluster, the Hessian of all tokens, the same
+                        // layer-sequential walk): its row and its drift are this run's, not recomputed.
+                        rows.Add(new PruningRow(sparsityText, "sparse expansion", 1, fidelity, error, 0));
+                        if (sparsityText == "0.9") AddDrift(1, DriftOutputs(model, evaluation, driftLayer.Layer, driftNeurons, null));
+                    }
                 }
                 snapshot.Restore();
-                foreach (int k in ExpertCounts)
+                foreach (int k in ExpertCounts.Where(k => k > 1))
                 {
                     progress.Report(new ProgressUpdate("wasserstein: pruning", step++, steps, "runs"));
                     var watch = System.Diagnostics.Stopwatch.StartNew();
+                    using var stage = Stage(context, "wasserstein pruning: sparse expansion");
                     var options = new SparseExpansionOptions { Experts = k, PcaReduction = 32, Restarts = restarts, Seed = seed, Pruning = new PruningOptions { Sparsity = sparsity } };
-                    var (expanded, reports) = ModelExpander.Expand(model, calibration, options);
+                    var (expanded, reports) = ModelExpander.Expand(model, calibration, options, layers: ffn);
                     using (expanded)
                     {
                         double fidelity = evaluator.Evaluate(model).Value;
@@ -137,10 +159,7 @@ public sealed class WassersteinReproduction : IStudyReproduction
                         if (sparsityText == "0.9")
                         {
                             var group = expanded.Groups.First(g => g.Names.Contains(driftLayer.Layer));
-                            var sparse = DriftOutputs(model, evaluation, driftLayer.Layer, driftNeurons, group.Layers[group.Names.ToList().IndexOf(driftLayer.Layer)]);
-                            for (int i = 0; i < driftNeurons.Length; i++)
-                                drift.Add(new DriftRow(driftLayer.Layer, driftNeurons[i], entanglement.Neurons.First(n => n.Layer == driftLayer.Layer && n.Neuron == driftNeurons[i]).Wasserstein,
-                                    k, OutputDrift.Wasserstein(sparse[i], denseDrift[i])));
+                            AddDrift(k, DriftOutputs(model, evaluation, driftLayer.Layer, driftNeurons, group.Layers[group.Names.ToList().IndexOf(driftLayer.Layer)]));
                         }
                     }
                 }
@@ -148,9 +167,15 @@ public sealed class WassersteinReproduction : IStudyReproduction
         snapshot.Restore();
 
         report.Heading("Pruning and Sparse Expansion", 3);
-        report.Paragraph("All FFN linear layers of every block are pruned (attention stays dense, as Sparse Expansion keeps it), layer-sequentially with " +
-            $"{calibration.Tokens} calibration tokens; fidelity is the mean cosine between pooled normalised embeddings of the pruned and the dense model on the evaluation sentences. " +
-            "The reconstruction error is ‖WX − ŴX‖²/‖WX‖² averaged over the pruned layers on their calibration inputs (Sparse Expansion: summed over clusters).");
+        string blocksText = prunedBlocks == model.NumLayers ? $"all {model.NumLayers} blocks"
+            : prunedBlocks == 1 ? $"the last of {model.NumLayers} blocks (block {firstPruned}; round(2 · scale) blocks, all from scale 3 on)"
+            : $"the last {prunedBlocks} of {model.NumLayers} blocks (blocks {firstPruned}–{model.NumLayers - 1}; round(2 · scale) blocks, all from scale 3 on)";
+        report.Paragraph($"The FFN linear layers (both) of {blocksText} are pruned; attention stays dense, as Sparse Expansion keeps it. " +
+            $"Layer-sequential calibration with {calibration.Tokens} calibration tokens: each pruned block's inputs come from the already-pruned blocks before it. " +
+            "Fidelity is the mean cosine between pooled normalised embeddings of the pruned and the dense model on the evaluation sentences. " +
+            "The reconstruction error is ‖WX − ŴX‖²/‖WX‖² averaged over the pruned layers on their calibration inputs (Sparse Expansion: summed over clusters). " +
+            "Sparse Expansion with K = 1 is SparseGPT (one cluster holding every token, the same walk), so its rows and its drift are the SparseGPT run's, not recomputed (seconds 0; a separate K = 1 expansion agrees to float rounding). " +
+            "Seconds are wall-clock per run, pruning and evaluation.");
         var table = new CsvTable("sparsity", "method", "experts", "fidelity", "mean_reconstruction_error", "seconds");
         foreach (var r in rows) table.AddRow(r.Sparsity, r.Method, r.Experts, r.Fidelity, r.MeanReconstructionError, r.Seconds);
         out_.WriteTable("wasserstein_pruning.csv", table);
@@ -189,7 +214,34 @@ public sealed class WassersteinReproduction : IStudyReproduction
         };
     }
 
+    // Records a stage's wall time under its name and the process CPU time (user + system, all threads) under "NAME cpu",
+    // so that runs on a shared machine can be judged by CPU time.
+    private static IDisposable Stage(ReproductionContext context, string name)
+    {
+        var wall = context.Timings.Measure(name);
+        var cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
+        return new StageScope(() =>
+        {
+            wall.Dispose();
+            context.Timings.Add(name + " cpu", Math.Max(0, (System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds));
+        });
+    }
+
+    private sealed class StageScope(Action end) : IDisposable
+    {
+        private Action? _end = end;
+
+        public void Dispose()
+        {
+            _end?.Invoke();
+            _end = null;
+        }
+    }
+
     private static int Scaled(int count, double scale) => Math.Max(8, (int)Math.Round(count * scale));
+
+    /// <summary>How many of the last blocks have their FFN layers pruned: 2 at scale 1, growing with the scale to all blocks.</summary>
+    internal static int PrunedBlocks(double scale, int blocks) => Math.Clamp((int)Math.Round(2 * scale), 1, blocks);
 
     // Outputs of some neurons of a layer on the evaluation data: dense (expanded == null) or through the layer's experts.
     private static double[][] DriftOutputs(ILanguageModel model, TokenData data, string layer, int[] neurons, ExpandedLinear? expanded)

@@ -93,6 +93,37 @@ public sealed class ModelDriverTests(MiniLmFixture minilm, ITestOutputHelper out
     }
 
     [Fact]
+    public void ExpandingSelectedBlocksWithOneExpertEqualsSparseGptPruningOfThem()
+    {
+        // The reproduction takes Sparse Expansion's K = 1 rows from the SparseGPT run: the same layers, the same
+        // layer-sequential walk, one cluster holding every token. Only the selected layers are expanded.
+        ILanguageModel model = LanguageModels.Load(minilm.Folder);
+        using var _ = model;
+        using var calibration = TokenData.FromText(model, minilm.Tokenizer, Text, 10_000, 64);
+        using var evaluator = ModelEvaluator.Create(model, calibration);
+        using var dense = new WeightSnapshot(model);
+        string[] layers = ["encoder.layer.4.intermediate.dense", "encoder.layer.4.output.dense", "encoder.layer.5.intermediate.dense", "encoder.layer.5.output.dense"];
+        var sparsity = new SparsitySpec(0.7);
+        var pruned = ModelPruner.Prune(model, calibration, new PruningOptions { Sparsity = sparsity }, layers);
+        double prunedFidelity = evaluator.Evaluate(model).Value;
+        dense.Restore();
+        var (expanded, reports) = ModelExpander.Expand(model, calibration, new SparseExpansionOptions { Experts = 1, Pruning = new PruningOptions { Sparsity = sparsity } }, layers: layers);
+        using var __ = expanded;
+        Assert.Equal(layers, reports.Select(r => r.Layer));
+        Assert.Equal(layers, pruned.Select(r => r.Layer));
+        double expandedFidelity = evaluator.Evaluate(model).Value;
+        // Block 4 sees the dense model's inputs in both runs: the same layers to float rounding. Block 5's inputs come
+        // through block 4's experts instead of its pruned linears — equal values up to the last bits of different
+        // matrix-product paths, which can flip near-tie mask choices: equal to 1e-3.
+        for (int i = 0; i < layers.Length; i++)
+            Assert.Equal(pruned[i].Report.ReconstructionError, reports[i].Report.ReconstructionError, pruned[i].Report.ReconstructionError * (i < 2 ? 1e-6 : 1e-3));
+        Assert.Equal(prunedFidelity, expandedFidelity, 1e-3);
+        output.WriteLine($"blocks 4–5 at 70 %: fidelity {prunedFidelity:G6}");
+        expanded.Dispose();
+        Assert.Equal(1.0, evaluator.Evaluate(model).Value, 1e-6); // blocks 0–3 were never touched
+    }
+
+    [Fact]
     public void AblatingNeuronsZeroesTheirOutputs()
     {
         ILanguageModel model = LanguageModels.Load(minilm.Folder);

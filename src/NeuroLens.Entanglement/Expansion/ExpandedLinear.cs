@@ -1,4 +1,5 @@
 using NeuroLens.Core;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace NeuroLens.Entanglement.Expansion;
@@ -45,12 +46,15 @@ public sealed class ExpandedLinear : IDisposable
     {
         using var scope = NewDisposeScope();
         var x = inputs.to(Weights.dtype, Weights.device);
+        // One expert (K = 1, plain SparseGPT): every token goes to it; no gather, the same product as the pruned layer.
+        if (Weights.shape[0] == 1) return nn.functional.linear(x, Weights[0], Biases?[0]).MoveToOuterDisposeScope();
         var result = zeros(x.shape[0], Weights.shape[1], dtype: Weights.dtype, device: Weights.device);
         var labelsOnDevice = labels.to(Weights.device);
         for (int c = 0; c < Weights.shape[0]; c++)
         {
             using var rowsScope = NewDisposeScope();
-            var rows = labelsOnDevice.eq(c).nonzero().squeeze(1);
+            using var expert = ((long)c).ToScalar();
+            var rows = labelsOnDevice.eq(expert).nonzero().squeeze(1);
             if (rows.shape[0] == 0) continue;
             var y = nn.functional.linear(x.index_select(0, rows), Weights[c], Biases?[c]);
             result.index_copy_(0, rows, y);

@@ -61,7 +61,7 @@ public sealed class ExpertRouter : IDisposable
         var z = Reduce(inputs).to(ScalarType.Float64);
         var c = Centroids.to(ScalarType.Float64, z.device);
         // ‖c‖² − 2 z·c (‖z‖² is the same for every centroid), argmin picks the lowest index on ties.
-        var distances = c.square().sum(1).unsqueeze(0).addmm(z, c.t(), beta: 1, alpha: -2);
+        var distances = c.mul(c).sum(1).unsqueeze(0).addmm(z, c.t(), beta: 1, alpha: -2);
         return distances.argmin(1).MoveToOuterDisposeScope();
     }
 

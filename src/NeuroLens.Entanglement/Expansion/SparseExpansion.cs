@@ -1,6 +1,8 @@
 using NeuroLens.Core;
+using NeuroLens.Core.Runtime;
 using NeuroLens.Core.Statistics;
 using NeuroLens.Entanglement.Pruning;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace NeuroLens.Entanglement.Expansion;
@@ -61,21 +63,38 @@ public static class SparseExpansion
         }
 
         var covariances = new InputCovariance[router.Experts];
+        var members = new Tensor[router.Experts];
         var counts = new long[router.Experts];
         for (int c = 0; c < router.Experts; c++)
         {
-            using var rows = labels.eq(c).nonzero().squeeze(1);
+            using var expert = ((long)c).ToScalar();
+            members[c] = labels.eq(expert).nonzero().squeeze(1);
             covariances[c] = new InputCovariance(dIn);
-            using var xc = x.index_select(0, rows);
-            covariances[c].Add(xc);
-            counts[c] = rows.shape[0];
+            if (router.Experts == 1) covariances[c].Add(x); // every token, no copy
+            else
+            {
+                using var xc = x.index_select(0, members[c]);
+                covariances[c].Add(xc);
+            }
+            counts[c] = members[c].shape[0];
+        }
+        // Σ_c ‖W X_c‖² = tr(W G Wᵀ) with G = Σ_c G_c: the reconstruction error's denominator, once per group.
+        using var gramTotal = zeros(dIn, dIn, dtype: ScalarType.Float64);
+        foreach (var cov in covariances)
+        {
+            using var g = cov.Gram.to(ScalarType.Float64);
+            gramTotal.add_(g, TorchScalars.One);
         }
         var expanded = new List<ExpandedLinear>();
         var reports = new List<ExpansionLayerReport>();
         foreach (var (weight, bias) in layers)
         {
             var experts = new Tensor[router.Experts];
-            double numerator = 0, denominator = 0;
+            using var w64 = weight.to(ScalarType.Float64);
+            double numerator = 0, denominator;
+            using (var wg = w64.matmul(gramTotal))
+            using (var wgw = wg.mul(w64))
+                denominator = wgw.sum().item<double>();
             int retries = 0;
             long zerosTotal = 0;
             for (int c = 0; c < router.Experts; c++)
@@ -83,12 +102,8 @@ public static class SparseExpansion
                 var result = SparseGpt.Prune(weight, covariances[c], options.Pruning.Sparsity, options.Pruning);
                 experts[c] = result.Weight;
                 retries += result.DampingRetries;
-                zerosTotal += result.Weight.eq(0).sum().item<long>();
-                using var w64 = weight.to(ScalarType.Float64);
-                using var g = covariances[c].Gram.to(ScalarType.Float64);
-                using var delta = w64 - result.Weight.to(ScalarType.Float64);
-                numerator += (delta.matmul(g) * delta).sum().item<double>();
-                denominator += (w64.matmul(g) * w64).sum().item<double>();
+                zerosTotal += result.Weight.eq(TorchScalars.Zero).sum().item<long>();
+                numerator += ClusterError(w64, result.Weight, covariances[c], x, members[c]);
             }
             var stacked = stack(experts);
             foreach (var e in experts) e.Dispose();
@@ -97,9 +112,25 @@ public static class SparseExpansion
             reports.Add(new ExpansionLayerReport(router.Experts, options.Pruning.Sparsity.ToString(), zerosTotal / (double)stacked.numel(),
                 denominator > 0 ? numerator / denominator : double.NaN, counts, retries));
         }
+        foreach (var m in members) m.Dispose();
         foreach (var cov in covariances) cov.Dispose();
         labels.Dispose();
         if (!ReferenceEquals(x, inputs)) x.Dispose();
         return (router, expanded, reports);
+    }
+
+    // ‖(W − Ŵ_c) X_cᵀ‖²_F in float64: through the cluster's tokens when they are fewer than d_in (n_c · d_in · d_out),
+    // otherwise through G_c = X_cᵀX_c as tr(ΔW G_c ΔWᵀ) (d_in² · d_out).
+    private static double ClusterError(Tensor w64, Tensor pruned, InputCovariance covariance, Tensor x, Tensor members)
+    {
+        using var scope = NewDisposeScope();
+        var delta = w64 - pruned.to(ScalarType.Float64);
+        if (members.shape[0] < covariance.Features)
+        {
+            var projected = x.index_select(0, members).to(ScalarType.Float64).matmul(delta.t());
+            return projected.mul(projected).sum().item<double>();
+        }
+        var g = covariance.Gram.to(ScalarType.Float64);
+        return delta.matmul(g).mul(delta).sum().item<double>();
     }
 }

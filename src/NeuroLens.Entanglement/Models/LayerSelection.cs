@@ -17,7 +17,8 @@ public static class LayerSelection
         return Filter(model.LinearLayerNames.Where(n => n.StartsWith(prefix, StringComparison.Ordinal)).ToList(), globs);
     }
 
-    private static IReadOnlyList<string> Filter(IReadOnlyList<string> names, IReadOnlyList<string>? globs)
+    /// <summary>The names that match any of the globs (all names when there are none).</summary>
+    public static IReadOnlyList<string> Filter(IReadOnlyList<string> names, IReadOnlyList<string>? globs)
     {
         if (globs is null || globs.Count == 0) return names;
         var patterns = globs.Select(g => new ModuleGlob(g)).ToList();

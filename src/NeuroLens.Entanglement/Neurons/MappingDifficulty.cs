@@ -1,4 +1,6 @@
 using NeuroLens.Core;
+using NeuroLens.Core.Runtime;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace NeuroLens.Entanglement.Neurons;
@@ -41,8 +43,9 @@ public static class MappingDifficulty
     {
         using var scope = NewDisposeScope();
         var x = inputs.to(ScalarType.Float64);
-        var dx = (x.index_select(0, a) - x.index_select(0, b)).square().sum(1).sqrt();
-        var keep = dx.gt(0).nonzero().squeeze(1);
+        var difference = x.index_select(0, a) - x.index_select(0, b);
+        var dx = difference.mul(difference).sum(1).sqrt();
+        var keep = dx.gt(TorchScalars.Zero).nonzero().squeeze(1);
         a = a.index_select(0, keep);
         b = b.index_select(0, keep);
         dx = dx.index_select(0, keep);
@@ -55,7 +58,8 @@ public static class MappingDifficulty
             return new MappingDifficultyResult(values, 0, 0);
         }
         double nx = dx.max().item<double>();
-        var inputRatio = (dx / nx).unsqueeze(1); // ‖x_a − x_b‖ / N_x
+        using var nxScalar = nx.ToScalar();
+        var inputRatio = dx.div(nxScalar).unsqueeze(1); // ‖x_a − x_b‖ / N_x
         long block = Math.Max(1, (64L << 20) / (8L * used));
         for (long start = 0; start < neurons; start += block)
         {
@@ -65,7 +69,7 @@ public static class MappingDifficulty
             var dy = (y.index_select(0, a) - y.index_select(0, b)).abs();  // P × count
             var ny = dy.quantile(0.5, dim: 0, keepdim: true);
             var md = (dy / ny / inputRatio).mean([0L]);
-            md = md.masked_fill(ny.squeeze(0).eq(0), double.NaN);
+            md = md.masked_fill(ny.squeeze(0).eq(TorchScalars.Zero), TorchScalars.Of(double.NaN));
             md.data<double>().ToArray().CopyTo(values, start);
         }
         return new MappingDifficultyResult(values, used, nx);

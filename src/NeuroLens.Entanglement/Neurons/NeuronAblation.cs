@@ -1,3 +1,4 @@
+using NeuroLens.Core.Runtime;
 using NeuroLens.Models.Language;
 using static TorchSharp.torch;
 
@@ -24,7 +25,7 @@ public sealed class NeuronAblation : IDisposable
             if (indices.Length > 0)
             {
                 using var index = tensor(indices.Select(i => (long)i).ToArray(), device: keep.device);
-                keep.index_fill_(0, index, 0);
+                keep.index_fill_(0, index, TorchScalars.Zero);
             }
             _masks.Add(keep);
             var hook = linear.register_forward_hook((m, input, output) => output * keep);

@@ -1,4 +1,5 @@
 using NeuroLens.Core;
+using NeuroLens.Core.Runtime;
 using static TorchSharp.torch;
 
 namespace NeuroLens.Entanglement.Pruning;
@@ -46,7 +47,7 @@ public static class LayerPruner
                 (pruned, damping, retries, dead) = (result.Weight, result.Damping, result.DampingRetries, result.DeadInputs);
                 break;
         }
-        double achieved = pruned.eq(0).sum().item<long>() / (double)pruned.numel();
+        double achieved = pruned.eq(TorchScalars.Zero).sum().item<long>() / (double)pruned.numel();
         double error = covariance.ReconstructionError(weight, pruned);
         return (pruned, new LayerPruningReport(options.Method, options.Sparsity.ToString(), achieved, error, covariance.Tokens, damping, retries, dead));
     }

@@ -1,3 +1,4 @@
+using NeuroLens.Core.Runtime;
 using static TorchSharp.torch;
 
 namespace NeuroLens.Entanglement.Pruning;
@@ -15,6 +16,6 @@ public static class MagnitudePruning
         var w = weight.to(ScalarType.Float32).clone();
         var scores = w.abs();
         var mask = scope == MagnitudeScope.PerLayer ? PruningMask.PerLayer(scores, sparsity) : PruningMask.PerRow(scores, sparsity);
-        return w.masked_fill_(mask, 0f).MoveToOuterDisposeScope();
+        return w.masked_fill_(mask, TorchScalars.Of(0.0)).MoveToOuterDisposeScope();
     }
 }

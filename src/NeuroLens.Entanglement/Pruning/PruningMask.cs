@@ -1,4 +1,6 @@
 using NeuroLens.Core;
+using NeuroLens.Core.Runtime;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace NeuroLens.Entanglement.Pruning;
@@ -27,10 +29,12 @@ internal static class PruningMask
         // round(s · rows · columns) zeros in all; each row gets ⌊total/rows⌋, the first (total mod rows) rows one more,
         // so the achieved sparsity equals the request even when s · columns is not an integer.
         long total = sparsity.ZerosIn(rows * columns), basePerRow = total / rows, extra = total % rows;
-        var perRow = full(rows, basePerRow, dtype: ScalarType.Int64, device: scores.device);
-        if (extra > 0) perRow.narrow(0, 0, extra).add_(1);
+        using var basePerRowScalar = basePerRow.ToScalar();
+        var perRow = full(rows, basePerRowScalar, dtype: ScalarType.Int64, device: scores.device);
+        if (extra > 0) perRow.narrow(0, 0, extra).add_(TorchScalars.One, TorchScalars.One);
         var sorted = scores.sort(1, stable: true).Indices;
-        var rank = empty_like(sorted).scatter_(1, sorted, arange(columns, device: scores.device).expand(rows, columns).contiguous());
+        using var columnsScalar = columns.ToScalar();
+        var rank = empty_like(sorted).scatter_(1, sorted, arange(TorchScalars.Zero, columnsScalar, TorchScalars.One, dtype: ScalarType.Int64, device: scores.device).expand(rows, columns).contiguous());
         var result = rank.lt(perRow.unsqueeze(1));
         return result.MoveToOuterDisposeScope();
     }

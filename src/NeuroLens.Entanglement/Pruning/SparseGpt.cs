@@ -1,4 +1,5 @@
 using NeuroLens.Core;
+using NeuroLens.Core.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -29,31 +30,62 @@ public static class SparseGpt
     public static SparseGptResult Prune(Tensor weight, InputCovariance covariance, SparsitySpec sparsity, PruningOptions? options = null)
     {
         options ??= new PruningOptions();
-        long rows = weight.shape[0], columns = weight.shape[1];
-        if (weight.dim() != 2 || columns != covariance.Features)
+        if (weight.dim() != 2 || weight.shape[1] != covariance.Features)
             throw new NeuroLensException($"SparseGPT: weight must be d_out × {covariance.Features}, got shape [{string.Join(", ", weight.shape)}].");
+        ValidateOptions(options);
+        if (sparsity.IsNM && weight.shape[1] % sparsity.M != 0)
+            throw new NeuroLensException($"sparsity {sparsity}: the layer has {weight.shape[1]} input columns, not a multiple of M = {sparsity.M}.");
+        using var factor = Factor(covariance, options);
+        return Prune(weight, factor, sparsity, options);
+    }
+
+    /// <summary>
+    /// What SparseGPT needs from the inputs, whatever the weights and the sparsity: the dead inputs and U, the
+    /// upper Cholesky factor of the damped H⁻¹ with H = (2/N) XᵀX. Several layers reading the same inputs, or one
+    /// layer pruned at several sparsities, can share it.
+    /// </summary>
+    internal static SparseGptFactor Factor(InputCovariance covariance, PruningOptions options)
+    {
         if (covariance.Tokens < 1)
             throw new NeuroLensException("SparseGPT: no calibration tokens were accumulated.");
-        if (!(options.Damping >= 0) || !(options.DampingIncrement > 0) || options.DampingRetries < 0)
-            throw new NeuroLensException($"SparseGPT: damping must be ≥ 0, its increment > 0 and the retries ≥ 0, got {options.Damping}, {options.DampingIncrement}, {options.DampingRetries}.");
+        ValidateOptions(options);
+        using var scope = NewDisposeScope();
+        using var hScale = (2.0f / covariance.Tokens).ToScalar();
+        // diag H, the dead inputs (H_jj = 0, which get H_jj = 1) and mean(diag H) without forming H.
+        var diagonal = covariance.Gram.diagonal().mul(hScale);
+        var dead = diagonal.eq(TorchScalars.Zero);
+        int deadCount = (int)dead.sum().item<long>();
+        if (deadCount > 0) diagonal.masked_fill_(dead, TorchScalars.Of(1.0));
+        double meanDiagonal = diagonal.mean().item<float>();
+        var deadReversed = dead.flip(0);
+        Tensor ReversedHessian()
+        {
+            var reversed = covariance.Gram.flip(0, 1); // J G J (a copy), scaled in place to J H J
+            reversed.mul_(hScale);
+            if (deadCount > 0) reversed.diagonal().masked_fill_(deadReversed, TorchScalars.Of(1.0));
+            return reversed;
+        }
+        var (upper, damping, retries) = InverseFactor(ReversedHessian, meanDiagonal, options);
+        return new SparseGptFactor(upper.MoveToOuterDisposeScope(), dead.MoveToOuterDisposeScope(), deadCount, damping, retries);
+    }
+
+    /// <summary>Prunes W (d_out × d_in) with a factor of its inputs (<see cref="Factor"/>).</summary>
+    internal static SparseGptResult Prune(Tensor weight, SparseGptFactor factor, SparsitySpec sparsity, PruningOptions options)
+    {
+        long rows = weight.shape[0], columns = weight.shape[1];
+        if (weight.dim() != 2 || columns != factor.Upper.shape[0])
+            throw new NeuroLensException($"SparseGPT: weight must be d_out × {factor.Upper.shape[0]}, got shape [{string.Join(", ", weight.shape)}].");
         if (options.BlockSize < 1) throw new NeuroLensException($"SparseGPT: block size must be ≥ 1, got {options.BlockSize}.");
         if (sparsity.IsNM && columns % sparsity.M != 0)
             throw new NeuroLensException($"sparsity {sparsity}: the layer has {columns} input columns, not a multiple of M = {sparsity.M}.");
 
         using var scope = NewDisposeScope();
-        var device = covariance.Gram.device;
+        var hinv = factor.Upper;
+        var device = hinv.device;
         var w = weight.to(ScalarType.Float32, device).clone();
-        var h = covariance.Gram * (2.0f / covariance.Tokens);
-        var diagonal = h.diagonal();
-        var dead = diagonal.eq(0);
-        int deadCount = (int)dead.sum().item<long>();
-        if (deadCount > 0)
-        {
-            diagonal.masked_fill_(dead, 1f);
-            w.masked_fill_(dead.unsqueeze(0), 0f);
-        }
-        var (hinv, damping, retries) = InverseFactor(h, options);
-        h.Dispose();
+        if (factor.DeadCount > 0) w.masked_fill_(factor.Dead.unsqueeze(0), TorchScalars.Of(0.0));
+        double damping = factor.Damping;
+        int retries = factor.Retries, deadCount = factor.DeadCount;
 
         int block = options.BlockSize;
         var hinvDiagonal = hinv.diagonal();
@@ -69,15 +101,13 @@ public static class SparseGpt
             {
                 // Exactly round(s·rows·i2) − round(s·rows·i1) zeros in this block, lowest w²/U_jj² first.
                 long k = sparsity.ZerosIn(rows * i2) - sparsity.ZerosIn(rows * i1);
-                var scores = (w1.square() / d1.square().unsqueeze(0)).flatten();
-                var flat = zeros(rows * count, dtype: ScalarType.Bool, device: device);
-                if (k > 0) PruningMask.Mark(flat, 0, scores.sort(0, stable: true).Indices.narrow(0, 0, k));
-                mask = flat.cpu().data<bool>().ToArray();
+                var scores = (w1.mul(w1) / d1.mul(d1).unsqueeze(0)).flatten();
+                mask = k > 0 ? LowestK(scores, k) : new bool[rows * count];
             }
             float[] values = w1.contiguous().cpu().data<float>().ToArray();   // rows × count, updated in place
-            float[] factor = hinv1.contiguous().cpu().data<float>().ToArray(); // count × count
+            float[] blockFactor = hinv1.contiguous().cpu().data<float>().ToArray(); // count × count
             var errors = new float[rows * count];
-            ObsBlock(values, errors, factor, mask, (int)rows, (int)count, sparsity);
+            ObsBlock(values, errors, blockFactor, mask, (int)rows, (int)count, sparsity);
             var q1 = tensor(values, [rows, count]).to(device);
             var err1 = tensor(errors, [rows, count]).to(device);
             w.narrow(1, i1, count).copy_(q1);
@@ -87,32 +117,112 @@ public static class SparseGpt
         return new SparseGptResult(w.MoveToOuterDisposeScope(), damping, retries, deadCount);
     }
 
-    // Damp, then U = upper Cholesky factor of H⁻¹ (Cholesky → inverse from the factor → Cholesky of the inverse).
-    private static (Tensor Factor, double Damping, int Retries) InverseFactor(Tensor h, PruningOptions options)
+    // The k lowest scores, ties to the lower index (what a stable sort's first k gives), without sorting: every score
+    // below the k-th smallest value, then the first of the scores equal to it in index order until there are k.
+    private static bool[] LowestK(Tensor scores, long k)
     {
-        double meanDiagonal = h.diagonal().mean().item<float>();
+        using var scope = NewDisposeScope();
+        var threshold = scores.kthvalue(k, 0).values;
+        var below = scores.lt(threshold);
+        long belowCount = below.sum().item<long>();
+        var ties = scores.eq(threshold);
+        using var needed = (k - belowCount).ToScalar();
+        var firstTies = ties.logical_and(ties.to(ScalarType.Int64).cumsum(0).le(needed));
+        return below.logical_or(firstTies).cpu().data<bool>().ToArray();
+    }
+
+    private static void ValidateOptions(PruningOptions options)
+    {
+        if (!(options.Damping >= 0) || !(options.DampingIncrement > 0) || options.DampingRetries < 0)
+            throw new NeuroLensException($"SparseGPT: damping must be ≥ 0, its increment > 0 and the retries ≥ 0, got {options.Damping}, {options.DampingIncrement}, {options.DampingRetries}.");
+        if (options.BlockSize < 1) throw new NeuroLensException($"SparseGPT: block size must be ≥ 1, got {options.BlockSize}.");
+    }
+
+    /// <summary>
+    /// U, the upper Cholesky factor of the damped H⁻¹ (H⁻¹ = UᵀU), without forming H⁻¹: with J the index reversal,
+    /// the Cholesky factorisation J H J = L Lᵀ (L lower) gives H = R Rᵀ with R = J L J upper, so
+    /// H⁻¹ = R⁻ᵀ R⁻¹ = UᵀU with U = R⁻¹ = J L⁻¹ J — upper triangular with a positive diagonal, hence the upper
+    /// Cholesky factor of H⁻¹ (the reference's Cholesky → cholesky_inverse → Cholesky gives the same U). One
+    /// Cholesky (n³/6 multiply-adds) and one triangular inverse (n³/3, in place) instead of two Cholesky
+    /// factorisations and a full inverse; at most two d_in² matrices live together (J H J and L, then L and the
+    /// products of the halving, a quarter of d_in² each, then L and U).
+    /// Damping: λ = damping · mean(diag H) on the diagonal, and on a failed factorisation (or a non-finite inverse)
+    /// another increment · mean(diag H), up to the retry limit. Takes over <paramref name="h"/> (disposed here).
+    /// </summary>
+    internal static (Tensor Factor, double Damping, int Retries) InverseFactor(Tensor h, PruningOptions options)
+    {
+        using (h)
+        {
+            double meanDiagonal = h.diagonal().mean().item<float>();
+            return InverseFactor(() => h.flip(0, 1), meanDiagonal, options);
+        }
+    }
+
+    // reversedHessian makes a fresh undamped J H J; it is called once, and again only when a factorisation succeeded
+    // but its inverse was not finite (J H J is freed as soon as its Cholesky factor exists, to save memory).
+    private static (Tensor Factor, double Damping, int Retries) InverseFactor(Func<Tensor> reversedHessian, double meanDiagonal, PruningOptions options)
+    {
+        using var scope = NewDisposeScope();
+        Tensor? reversed = null;
+        double added = 0;
         for (int attempt = 0; attempt <= options.DampingRetries; attempt++)
         {
+            if (reversed is null)
+            {
+                reversed = reversedHessian();
+                added = 0;
+            }
             double fraction = options.Damping + options.DampingIncrement * attempt;
-            using var scope = NewDisposeScope();
-            // Each intermediate is freed as soon as the next exists, so at most two d_in² matrices live beside H.
-            var damped = h.clone();
-            damped.diagonal().add_(fraction * meanDiagonal);
-            var (lower, info) = linalg.cholesky_ex(damped);
-            damped.Dispose();
-            if (info.item<int>() != 0) continue;
-            var inverse = cholesky_inverse(lower);
+            // The diagonal holds H_jj + (fraction − added) · mean: the same damping as adding fraction · mean to H once.
+            using (var diagonal = reversed.diagonal())
+            using (var shift = ((fraction - added) * meanDiagonal).ToScalar())
+                diagonal.add_(shift, TorchScalars.One);
+            added = fraction;
+            var (lower, info) = linalg.cholesky_ex(reversed);
+            if (info.item<int>() != 0)
+            {
+                lower.Dispose();
+                continue;
+            }
+            reversed.Dispose();
+            reversed = null;
+            InvertLowerInPlace(lower);
+            if (!lower.isfinite().all().item<bool>())
+            {
+                lower.Dispose();
+                continue;
+            }
+            var upper = lower.flip(0, 1); // U = J L⁻¹ J
             lower.Dispose();
-            var (lowerOfInverse, info2) = linalg.cholesky_ex(inverse);
-            inverse.Dispose();
-            if (info2.item<int>() != 0) continue;
-            var upper = lowerOfInverse.t().contiguous(); // H⁻¹ = L Lᵀ = Uᵀ U with U = Lᵀ
-            lowerOfInverse.Dispose();
-            if (!upper.isfinite().all().item<bool>()) continue;
             return (upper.MoveToOuterDisposeScope(), fraction, attempt);
         }
+        reversed?.Dispose();
         throw new NeuroLensException(
             $"SparseGPT: the damped Hessian is not positive definite even with damping {options.Damping + options.DampingIncrement * options.DampingRetries:G3} × mean(diag H) ({options.DampingRetries} retries); give more calibration tokens or a larger damping.");
+    }
+
+    // L ← L⁻¹ for a lower-triangular L with zeros above the diagonal, by halves: for L = [A 0; B C],
+    // L⁻¹ = [A⁻¹ 0; −C⁻¹ B A⁻¹ C⁻¹]. Two matrix products per level (n³/3 multiply-adds in all) and a triangular
+    // solve against the identity below 256 columns.
+    private static void InvertLowerInPlace(Tensor lower)
+    {
+        long n = lower.shape[0];
+        if (n <= 256)
+        {
+            using var identity = eye(n, dtype: lower.dtype, device: lower.device);
+            using var inverse = linalg.solve_triangular(lower, identity, upper: false);
+            lower.copy_(inverse);
+            return;
+        }
+        long half = n / 2;
+        using var a = lower.narrow(0, 0, half).narrow(1, 0, half);
+        using var b = lower.narrow(0, half, n - half).narrow(1, 0, half);
+        using var c = lower.narrow(0, half, n - half).narrow(1, half, n - half);
+        InvertLowerInPlace(a);
+        InvertLowerInPlace(c);
+        using var ba = b.matmul(a);
+        using var cba = c.matmul(ba);
+        b.copy_(cba).neg_();
     }
 
     // The sequential OBS updates inside one block. Rows are independent here (the unstructured mask is

@@ -2,7 +2,7 @@ using static TorchSharp.torch;
 
 namespace NeuroLens.Entanglement.Pruning;
 
-/// <summary>Output of <see cref="SparseGpt.Prune"/>.</summary>
+/// <summary>Output of <see cref="SparseGpt.Prune(Tensor, InputCovariance, SparsitySpec, PruningOptions?)"/>.</summary>
 /// <param name="Weight">Ŵ, d_out × d_in float32 (the caller owns it).</param>
 /// <param name="Damping">The damping fraction of mean(diag H) that made H positive definite.</param>
 /// <param name="DampingRetries">Cholesky retries needed (0 when the first damping sufficed).</param>

@@ -1,4 +1,5 @@
 using NeuroLens.Core;
+using NeuroLens.Core.Runtime;
 using static TorchSharp.torch;
 
 namespace NeuroLens.Entanglement.Pruning;
@@ -20,8 +21,8 @@ public static class Wanda
             throw new NeuroLensException($"Wanda: weight must be d_out × {covariance.Features}, got shape [{string.Join(", ", weight.shape)}].");
         using var scope = NewDisposeScope();
         var w = weight.to(ScalarType.Float32, covariance.Gram.device).clone();
-        var norms = covariance.Gram.diagonal().clamp_min(0).sqrt(); // ‖X_:,j‖₂
+        var norms = covariance.Gram.diagonal().clamp_min(TorchScalars.Zero).sqrt(); // ‖X_:,j‖₂
         var scores = w.abs() * norms.unsqueeze(0);
-        return w.masked_fill_(PruningMask.PerRow(scores, sparsity), 0f).MoveToOuterDisposeScope();
+        return w.masked_fill_(PruningMask.PerRow(scores, sparsity), TorchScalars.Of(0.0)).MoveToOuterDisposeScope();
     }
 }
