@@ -125,7 +125,6 @@ public sealed class EmergenceReproduction : IStudyReproduction
         var grid = EmergenceGrid.Run(gridOptions, gridFolder, progress);
         context.Timings.Add("emergence: grid", watch.Elapsed.TotalSeconds);
 
-        report.Heading(Title);
         report.Paragraph($"Three GPT-NeoX models (widths {string.Join(", ", Sizes.Select(s => s.Hidden))}, {Sizes[0].Layers} blocks) trained for {steps} steps on " +
             $"{sentences} template sentences mentioning the {concepts.Categories.Count} built-in categories; checkpoints {string.Join(", ", chosen)}. " +
             $"{gridOptions.SaeSeeds} TopK SAEs (4× latents, k = 4; SAE seeds {seed}–{seed + gridOptions.SaeSeeds - 1}) per (model, checkpoint, layer) on resid_post over {gridOptions.MaxTokens} tokens of fresh sentences; " +
