@@ -8,7 +8,7 @@ Run from the repository root with Debian's python3-torch (1.13, CPU):
 
 The same TopK SAE step as SaeTrainer.TrainStep: 16 x d latents, k = 32, --batch N(0, 1) rows per step;
 pre = (x - b_dec) W_enc + b_enc (the textbook form, as SAELens and sparsify write it; --fold-bias computes it
-as x W_enc - b_dec W_enc, as SaeTrainer does); top-k per row, ReLU; x_hat = sum_k v_k W_dec[i_k] + b_dec
+as x W_enc + (b_enc - b_dec W_enc) in one addmm, as SaeTrainer does); top-k per row, ReLU; x_hat = sum_k v_k W_dec[i_k] + b_dec
 (--decode bmm: index_select + bmm; --decode bag: F.embedding_bag with per-sample weights, sparsify's method);
 loss = ||x - x_hat||^2 / ||x - mean(x)||^2 (+ with --auxk, every latent dead: 1/32 * the same for the residual
 reconstructed by the top d/2 pre-activations, as SaeTrainer with a dead window of 0); backward; the gradient
@@ -38,7 +38,7 @@ def main():
     p.add_argument("--auxk", action="store_true", help="every latent dead: the AuxK term (k_aux = d/2) on every step")
     p.add_argument("--sparse-encoder", action="store_true", help="encoder gradient only at the chosen latents (implies --fold-bias)")
     p.add_argument("--fold-bias", action="store_true",
-                   help="compute (x - b_dec) W_enc as x W_enc - b_dec W_enc, as SaeTrainer does (no [B, d_sae] x [d_sae, d] product for b_dec's gradient)")
+                   help="compute (x - b_dec) W_enc + b_enc as x W_enc + (b_enc - b_dec W_enc) in one addmm, as SaeTrainer does (no [B, d_sae] x [d_sae, d] product for b_dec's gradient)")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     d, n, k, b = a.d, 16 * a.d, a.k, a.batch
@@ -66,9 +66,9 @@ def main():
     def step():
         if a.sparse_encoder:
             with torch.no_grad():
-                pre = x @ w_enc - b_dec.unsqueeze(0) @ w_enc + b_enc
+                pre = torch.addmm(b_enc - b_dec.unsqueeze(0) @ w_enc, x, w_enc)
         elif a.fold_bias:
-            pre = x @ w_enc - b_dec.unsqueeze(0) @ w_enc + b_enc
+            pre = torch.addmm(b_enc - b_dec.unsqueeze(0) @ w_enc, x, w_enc)
         else:
             pre = (x - b_dec) @ w_enc + b_enc
         values, indices = pre.topk(k, dim=1, sorted=False)

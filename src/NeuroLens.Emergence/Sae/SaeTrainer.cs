@@ -114,13 +114,14 @@ public sealed class SaeTrainer : IDisposable
         {
             using var inputScale = sae.InputScale.ToScalar();
             var x = sae.InputScale == 1.0 ? batch : batch.mul(inputScale);
-            // (x − b_dec) W_enc computed as x W_enc − b_dec W_enc: the same value, but b_dec's gradient is then a
-            // vector–matrix product instead of a [B, d_sae] × [d_sae, d_in] one (x needs no gradient). Without a graph
+            // (x − b_dec) W_enc + b_enc computed as x W_enc + (b_enc − b_dec W_enc), one addmm: the same value, but
+            // b_dec's gradient is then a vector–matrix product instead of a [B, d_sae] × [d_sae, d_in] one (x needs no
+            // gradient), and the [B, d_sae] pre-activations are written once instead of three times. Without a graph
             // when the sparse encoder gradient (below) pays.
             bool sparseEncoder = sae.Architecture == SaeArchitecture.TopK && SparseEncoderPays();
             Tensor pre;
             using (sparseEncoder ? no_grad() : null)
-                pre = x.matmul(sae.WEnc).sub(sae.BDec.unsqueeze(0).matmul(sae.WEnc)).add(sae.BEnc, TorchScalars.One);
+                pre = sae.BEnc.sub(sae.BDec.unsqueeze(0).matmul(sae.WEnc)).addmm(x, sae.WEnc);
             Tensor? chosenIndices = null, chosen = null, auxIndices = null, auxChosen = null;
             var totalVariance = x.sub(x.mean([0], keepdim: true)).pow(TorchScalars.Two).sum().clamp_min(TorchScalars.Of(1e-12));
             Tensor objective;
@@ -240,9 +241,10 @@ public sealed class SaeTrainer : IDisposable
 
     // Whether the sparse encoder gradient is cheaper than the dense backward product this step: it costs about
     // 2·B·(k + k_aux)·d_in multiply-adds in single-threaded row updates (an embedding bag forward and backward) against
-    // the product's B·d_sae·d_in in a multi-threaded GEMM, several times faster per multiply-add; measured on 2 threads
-    // (docs/benchmarks.md) the sparse path won with k = 32 of 6,144 latents and lost with the AuxK term's k_aux = 192
-    // added, so it is used while (k + k_aux) · 32 ≤ d_sae, k_aux counting only when some latent is dead.
+    // the product's B·d_sae·d_in in a multi-threaded GEMM, several times faster per multiply-add. Measured on an idle
+    // 2-core machine (docs/benchmarks.md), the sparse path won both with k = 32 alone and with the AuxK term's k_aux
+    // added ((k + k_aux)/d_sae = 224/6,144 and 288/8,192: 1.46× and 1.39× the dense step's throughput), so it is used
+    // while (k + k_aux) · 16 ≤ d_sae, k_aux counting only when some latent is dead.
     private bool SparseEncoderPays()
     {
         long slots = Sae.K;
@@ -253,7 +255,7 @@ public sealed class SaeTrainer : IDisposable
             using var count = dead.sum();
             slots += Math.Min(_auxK, count.item<long>());
         }
-        return slots * 32 <= Sae.Latents;
+        return slots * 16 <= Sae.Latents;
     }
 
     // leafValues: the chosen pre-activations become a gradient leaf (returned with their indices; TopK's sparse encoder
