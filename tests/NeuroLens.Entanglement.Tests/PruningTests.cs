@@ -139,6 +139,26 @@ public sealed class PruningTests
     }
 
     [Fact]
+    public void WideInputsAccumulateTheUpperBlocksAndMirrorThemIntoAFullGram()
+    {
+        // d_in = 2,300 gives two column blocks (1,150 wide): G[1,0] is never accumulated, only copied from G[0,1].
+        using var scope = NewDisposeScope();
+        using var generator = new TorchSharp.torch.Generator(5);
+        var batches = new[] { randn([40, 2300], generator: generator), randn([7, 2300], generator: generator).add_(tensor(0.5f)) };
+        using var covariance = new InputCovariance(2300);
+        covariance.Add(batches[0]);
+        var afterFirst = covariance.Gram.clone();
+        covariance.Add(batches[1]);
+        var x = cat(batches, 0).to(ScalarType.Float64);
+        var expected = x.t().matmul(x);
+        Assert.Equal(47, covariance.Tokens);
+        Assert.True(covariance.Gram.to(ScalarType.Float64).sub(expected).abs().max().item<double>() < 1e-4 * expected.abs().max().item<double>());
+        Assert.True(covariance.Gram.sub(covariance.Gram.t()).abs().max().item<float>() == 0f);
+        var first = batches[0].to(ScalarType.Float64);
+        Assert.True(afterFirst.to(ScalarType.Float64).sub(first.t().matmul(first)).abs().max().item<double>() < 1e-4 * expected.abs().max().item<double>());
+    }
+
+    [Fact]
     public void DampingIsRaisedByOnePercentOnCholeskyFailureThenTheLayerIsReported()
     {
         // G with one eigenvalue −0.005 · (2/N)⁻¹: H = (2/N) G is indefinite; λ = 0.01 · mean(diag H) ≈ 0.0087 fixes it.
