@@ -31,6 +31,7 @@ public static class ComputeSettings
         if (threads is < 0)
             throw new NeuroLensException($"--threads: {threads} is negative; give a positive count or 0 for all cores.");
         _threads = threads is null or 0 ? Environment.ProcessorCount : threads.Value;
+        MklInstructionSet.AllowAvx512();
         torch.set_num_threads(_threads);
         if (!_interopSet)
         {
