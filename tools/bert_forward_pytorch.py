@@ -8,24 +8,11 @@ Prints median and min milliseconds and tokens/s over 7 timed runs after 3 warm-u
 
 Usage: /usr/bin/python3 tools/bert_forward_pytorch.py ~/.cache/neurolens/models/minilm-24.9.52193.0
 """
-import json, math, statistics, struct, sys, time
-import numpy as np
+import json, math, statistics, sys, time
 import torch
 import torch.nn.functional as F
+from safetensors_torch import load_safetensors
 
-def load_safetensors(path):
-    with open(path, "rb") as f:
-        n = struct.unpack("<Q", f.read(8))[0]
-        header = json.loads(f.read(n))
-        data = f.read()
-    out = {}
-    for name, info in header.items():
-        if name == "__metadata__":
-            continue
-        a, b = info["data_offsets"]
-        assert info["dtype"] == "F32"
-        out[name] = torch.from_numpy(np.frombuffer(data[a:b], dtype=np.float32).reshape(info["shape"]).copy())
-    return out
 
 def forward(w, cfg, ids):
     B, T = ids.shape

@@ -14,25 +14,13 @@ With --check LOGITS.npy it instead compares its logits for ids 0..T-1 (batch 1) 
 
 Usage: /usr/bin/python3 tools/gpt_neox_forward_pytorch.py /tmp/neurolens-bench/gpt-neox-base
 """
-import json, math, statistics, struct, sys, time
+import json, math, statistics, sys, time
 import numpy as np
 import torch
 import torch.nn.functional as F
+from safetensors_torch import load_safetensors
 
 
-def load_safetensors(path):
-    with open(path, "rb") as f:
-        n = struct.unpack("<Q", f.read(8))[0]
-        header = json.loads(f.read(n))
-        data = f.read()
-    out = {}
-    for name, info in header.items():
-        if name == "__metadata__":
-            continue
-        a, b = info["data_offsets"]
-        assert info["dtype"] == "F32", (name, info["dtype"])
-        out[name] = torch.from_numpy(np.frombuffer(data[a:b], dtype=np.float32).reshape(info["shape"]).copy())
-    return out
 
 
 def rotary_tables(t, rd, theta):

@@ -17,19 +17,9 @@ namespace NeuroLens.Benchmarks;
 /// for batch × sequence in {1, 8, 32} × {32, 128}, on 2 torch threads, inference mode (no autograd). Token ids
 /// are random (seeded), every token is real (no padding). Tokens/s counts batch × sequence per call.
 /// </summary>
-[Config(typeof(Config))]
+[Config(typeof(ForwardThroughputConfig))]
 public class BertForwardBenchmarks
 {
-    private sealed class Config : ManualConfig
-    {
-        public Config()
-        {
-            AddJob(InProcessConfig.SharedMachineJob);
-            AddColumn(StatisticColumn.Median, StatisticColumn.Min, new ThroughputColumn("tokens/s", "Tokens (batch x sequence) per second at the median time",
-                c => (int)c.Parameters["Batch"] * (int)c.Parameters["Sequence"], format: "F0"));
-        }
-    }
-
 
     private BertModel _model = null!;
     private Tensor _ids = null!, _mask = null!, _types = null!;

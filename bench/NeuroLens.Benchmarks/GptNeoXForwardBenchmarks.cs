@@ -15,19 +15,9 @@ namespace NeuroLens.Benchmarks;
 /// threads, inference mode. The model is saved to <see cref="Folder"/> so that
 /// <c>tools/gpt_neox_forward_pytorch.py</c> times the same weights.
 /// </summary>
-[Config(typeof(Config))]
+[Config(typeof(ForwardThroughputConfig))]
 public class GptNeoXForwardBenchmarks
 {
-    private sealed class Config : ManualConfig
-    {
-        public Config()
-        {
-            AddJob(InProcessConfig.SharedMachineJob);
-            AddColumn(StatisticColumn.Median, StatisticColumn.Min, new ThroughputColumn("tokens/s", "Tokens (batch x sequence) per second at the median time",
-                c => (int)c.Parameters["Batch"] * (int)c.Parameters["Sequence"], format: "F0"));
-        }
-    }
-
     /// <summary>Where the benchmarked model is saved as a Hugging Face folder.</summary>
     public static string Folder => Path.Combine(Path.GetTempPath(), "neurolens-bench", "gpt-neox-base");
 

@@ -7,7 +7,8 @@ namespace NeuroLens.Core.Runtime;
 /// libtorch's CPU build does its matrix products in Intel MKL, which chooses its kernels by CPU vendor: on AMD
 /// processors with AVX-512 (Zen 4 and later) it keeps to a slower path unless <c>MKL_ENABLE_INSTRUCTIONS</c>
 /// allows AVX-512. On this project's 2-core AMD EPYC machine the GPT-NeoX <c>base</c> forward of 1 × 32 tokens took
-/// 3.8 ms with MKL's own choice and 2.8 ms with AVX-512 allowed (docs/benchmarks.md). The variable must be in the
+/// 3.8 ms with MKL's own choice, 3.2 ms with the variable set by this class and 2.8 ms with it exported before the
+/// process started (docs/benchmarks.md). The variable must be in the
 /// native environment before MKL's first call, and .NET's <see cref="Environment.SetEnvironmentVariable(string, string)"/>
 /// does not reach native code on Unix, so libc's <c>setenv</c> sets it. A value the user set is kept.
 /// </summary>
